@@ -5,6 +5,7 @@
 //! threads as it is (the library's stores serialise their writes).
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use candidats as core;
@@ -14,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::error::Result;
+use crate::import;
 use crate::records::*;
 use crate::scope::{instant, scope_of, Instant, Scope};
 
@@ -1133,6 +1135,49 @@ impl Campaign {
         let marathon = core::MarathonId::new(marathon);
         let report = self.run(py, |c| c.marathon_report(marathon))?;
         Ok(ProgressReport::from(report))
+    }
+
+    // ----- imports ---------------------------------------------------------------------------
+
+    /// Imports official candidate files (a path, or a list of paths), each
+    /// in its own transaction; returns one ImportSummary per file.
+    ///
+    /// Each file's layout is recognised from its header, or is `layout`: a
+    /// built-in layout's name (see `candidats.layouts()`) or a layout
+    /// file's path. The election is named by `election`, or by the layout.
+    /// Importing the same file again changes nothing; candidacies no
+    /// longer in a file are marked withdrawn. Without `skip_invalid`, the
+    /// first bad line refuses its whole file (InvalidInputError names the
+    /// file, line and column); with it, bad lines are skipped, counted, and
+    /// written to the CSV file `rejects` when given. `person_match` is
+    /// `name_and_birth_date`, `name` or `never`.
+    #[pyo3(signature = (files, *, round = 1, election = None, layout = None, encoding = None, round_date = None, person_match = "name_and_birth_date", skip_invalid = false, rejects = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn import_files(
+        &self,
+        py: Python<'_>,
+        files: &Bound<'_, PyAny>,
+        round: u8,
+        election: Option<String>,
+        layout: Option<PathBuf>,
+        encoding: Option<String>,
+        round_date: Option<NaiveDate>,
+        person_match: &str,
+        skip_invalid: bool,
+        rejects: Option<PathBuf>,
+    ) -> Result<Records> {
+        let arguments = import::ImportArguments {
+            files: import::paths(files)?,
+            round,
+            election,
+            layout,
+            encoding,
+            round_date,
+            person_match: person_match.to_string(),
+            skip_invalid,
+            rejects,
+        };
+        Ok(Records::new(import::run(py, &self.inner, arguments)?))
     }
 
     // ----- personal data ----------------------------------------------------------------------

@@ -22,6 +22,7 @@
 
 mod campaign;
 mod error;
+mod import;
 mod records;
 mod scope;
 
@@ -32,6 +33,7 @@ use pyo3::prelude::*;
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add_function(wrap_pyfunction!(campaign::open, module)?)?;
+    module.add_function(wrap_pyfunction!(import::layouts, module)?)?;
     module.add_class::<campaign::Campaign>()?;
     module.add_class::<campaign::ManualClock>()?;
     module.add_class::<scope::Scope>()?;
@@ -61,6 +63,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<records::DayTally>()?;
     module.add_class::<records::ParticipantFigures>()?;
     module.add_class::<records::ProgressReport>()?;
+    module.add_class::<records::ImportSummary>()?;
     error::register(module)?;
     Ok(())
 }

@@ -1349,3 +1349,76 @@ impl ProgressReport {
         )
     }
 }
+
+// ----- imports -----------------------------------------------------------------------------
+
+record! {
+    /// What importing one file did.
+    ImportSummary {
+        /// The election imported into.
+        election: Option<i64>,
+        /// The round.
+        round: u8,
+        /// Lines read.
+        rows: u64,
+        /// Candidacies in the file, substitutes not counted.
+        candidacies: u64,
+        /// Distinct persons in the file, substitutes included.
+        persons: u64,
+        /// Distinct lists in the file.
+        lists: u64,
+        /// Distinct list sections in the file, implicit ones not counted.
+        sections: u64,
+        /// Distinct constituencies where lists or seats stand.
+        constituencies: u64,
+        /// Heads of list in the file.
+        heads_of_list: u64,
+        /// Heads of section in the file.
+        heads_of_section: u64,
+        /// Substitutes in the file.
+        substitutes: u64,
+        /// Lines rejected (with `skip_invalid`).
+        rejected: u64,
+        /// Candidacies created, substitutes included.
+        created: u64,
+        /// Candidacies changed in place.
+        updated: u64,
+        /// Candidacies already as the file gives them.
+        unchanged: u64,
+        /// Candidacies no longer in the file, marked withdrawn.
+        withdrawn: u64,
+        /// Persons created.
+        persons_created: u64,
+        /// Persons found already in the store.
+        persons_reused: u64,
+        /// Candidates matching several known persons (a new person was
+        /// created for each).
+        ambiguous: u64,
+    }
+}
+
+impl From<&core::ImportSummary> for ImportSummary {
+    fn from(s: &core::ImportSummary) -> Self {
+        ImportSummary {
+            election: s.election.map(|e| e.get()),
+            round: s.round,
+            rows: s.rows,
+            candidacies: s.candidacies,
+            persons: s.persons,
+            lists: s.lists,
+            sections: s.sections,
+            constituencies: s.constituencies,
+            heads_of_list: s.heads_of_list,
+            heads_of_section: s.heads_of_section,
+            substitutes: s.substitutes,
+            rejected: s.rejected,
+            created: s.created,
+            updated: s.updated,
+            unchanged: s.unchanged,
+            withdrawn: s.withdrawn,
+            persons_created: s.persons_created,
+            persons_reused: s.persons_reused,
+            ambiguous: s.ambiguous.len() as u64,
+        }
+    }
+}
