@@ -29,6 +29,8 @@ use std::sync::Arc;
 pub use candidats_core::*;
 pub use candidats_import as import;
 
+pub mod popolo;
+
 #[cfg(feature = "csv")]
 pub use candidats_csv::CsvStore;
 #[cfg(feature = "sqlite")]
