@@ -124,15 +124,16 @@ impl Decoder {
         }
     }
 
-    /// Decodes a field whatever it holds, for a rejects file.
+    /// Decodes a field whatever it holds, for a rejects file: a field that
+    /// is not UTF-8 in a UTF-8 file is most likely Windows-1252.
     pub(crate) fn lossy(&self, bytes: &[u8]) -> String {
-        match self.found {
-            TextEncoding::Windows1252 => WINDOWS_1252
+        match (self.found, std::str::from_utf8(bytes)) {
+            (TextEncoding::Latin1, _) => encoding_rs::mem::decode_latin1(bytes).into_owned(),
+            (TextEncoding::Auto | TextEncoding::Utf8, Ok(text)) => text.to_string(),
+            _ => WINDOWS_1252
                 .decode_without_bom_handling(bytes)
                 .0
                 .into_owned(),
-            TextEncoding::Latin1 => encoding_rs::mem::decode_latin1(bytes).into_owned(),
-            TextEncoding::Auto | TextEncoding::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
         }
     }
 }

@@ -144,7 +144,7 @@ impl<R: Read> CandidateReader<R> {
             ));
         }
 
-        let mut closest: Option<(Error, usize)> = None;
+        let mut closest: Option<(Error, usize, usize)> = None;
         let mut chosen = None;
         for layout in candidates {
             let encoding = options.encoding.unwrap_or(layout.encoding);
@@ -158,28 +158,40 @@ impl<R: Read> CandidateReader<R> {
                     break;
                 }
                 Err((error, missing)) => {
-                    if closest.as_ref().is_none_or(|(_, fewest)| missing < *fewest) {
-                        closest = Some((error, missing));
+                    let all = layout.columns().len();
+                    if closest
+                        .as_ref()
+                        .is_none_or(|(_, fewest, _)| missing < *fewest)
+                    {
+                        closest = Some((error, missing, all));
                     }
                 }
             }
         }
         let Some((layout, decoder, fitted)) = chosen else {
-            let error = closest.map(|(e, _)| e).unwrap_or_else(|| {
-                Error::invalid_at(Location::file(&file).line(1), "expected a layout")
-            });
-            return Err(match options.layout {
-                Some(_) => error,
-                None => match error {
-                    Error::InvalidInput { location, message } => Error::InvalidInput {
+            return Err(match (options.layout.is_some(), closest) {
+                (true, Some((error, _, _))) => error,
+                (false, Some((Error::InvalidInput { location, message }, missing, all)))
+                    if missing < all =>
+                {
+                    Error::InvalidInput {
                         location,
                         message: format!(
                             "the header fits no built-in layout (give a layout file); \
-                             closest: {message}"
+                             the closest: {message}"
                         ),
-                    },
-                    other => other,
-                },
+                    }
+                }
+                _ => {
+                    let names: Vec<&str> = Layout::builtin().iter().map(Layout::name).collect();
+                    Error::invalid_at(
+                        Location::file(&file).line(1),
+                        format!(
+                            "the header fits no built-in layout ({}): give a layout file",
+                            names.join(", ")
+                        ),
+                    )
+                }
             });
         };
 
@@ -190,10 +202,14 @@ impl<R: Read> CandidateReader<R> {
             + if bom { BOM.len() as u64 } else { 0 };
         let rest: Vec<u8> = lines[fitted.data_start..].concat();
         let mut builder = csv::ReaderBuilder::new();
+        // Lines end at `\n` only, the `\r` of CRLF being stripped from the
+        // last field: the csv crate's own CRLF handling counts the lines of
+        // CRLF files one short.
         builder
             .delimiter(layout.separator)
             .has_headers(false)
             .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
             .quoting(layout.quote.is_some());
         if let Some(quote) = layout.quote {
             builder.quote(quote);
@@ -248,19 +264,22 @@ impl<R: Read> CandidateReader<R> {
     }
 
     fn read_row(&mut self) -> Option<std::result::Result<ImportRow, RowError>> {
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Ok(true) => Some(self.row()),
-            Err(error) => {
-                self.done = true;
-                Some(Err(RowError::fatal(Error::io(
-                    "read",
-                    &self.file,
-                    io::Error::from(error),
-                ))))
+        loop {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(true) if is_blank(&self.record) => continue,
+                Ok(true) => return Some(self.row()),
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(RowError::fatal(Error::io(
+                        "read",
+                        &self.file,
+                        io::Error::from(error),
+                    ))));
+                }
             }
         }
     }
@@ -271,7 +290,12 @@ impl<R: Read> CandidateReader<R> {
 
         let mut fields = Vec::with_capacity(self.record.len());
         let mut undecodable = None;
+        let last = self.record.len().saturating_sub(1);
         for (index, bytes) in self.record.iter().enumerate() {
+            let bytes = match bytes.strip_suffix(b"\r") {
+                Some(stripped) if index == last => stripped,
+                _ => bytes,
+            };
             match self.decoder.decode(bytes) {
                 Ok(text) => fields.push(text),
                 Err(message) => {
@@ -320,6 +344,28 @@ impl<R: Read> CandidateReader<R> {
                 seat,
                 raw: fields,
             }),
+            Err(error) if fields.len() > self.width => {
+                // Empty fields after the last column are allowed (lines
+                // ending with a separator), but may also come from a stray
+                // separator that moved the values: say so.
+                let hint = format!(
+                    " (the line has {} fields for {} columns: a stray separator?)",
+                    fields.len(),
+                    self.width
+                );
+                let error = match error {
+                    Error::InvalidInput { location, message } => Error::InvalidInput {
+                        location,
+                        message: message + &hint,
+                    },
+                    other => other,
+                };
+                Err(RowError {
+                    error,
+                    raw: fields,
+                    recoverable: true,
+                })
+            }
             Err(error) => Err(RowError {
                 error,
                 raw: fields,
@@ -373,6 +419,11 @@ fn peek_lines<B: BufRead>(input: &mut B, count: usize, file: &str) -> Result<Vec
         lines.push(line);
     }
     Ok(lines)
+}
+
+/// Whether a record is a blank line.
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record.len() == 1 && matches!(record.get(0), Some(b"" | b"\r"))
 }
 
 fn trim_line_end(line: &[u8]) -> &[u8] {
@@ -438,10 +489,10 @@ fn fit(
             all,
         ));
     };
-    let header =
-        split_header(layout, trim_line_end(line), decoder).map_err(|(column, message)| {
-            (Error::invalid_at(at.clone().column(column), message), all)
-        })?;
+    // A header that cannot be decoded explains itself better than any
+    // missing column: it ranks first.
+    let header = split_header(layout, trim_line_end(line), decoder)
+        .map_err(|(column, message)| (Error::invalid_at(at.clone().column(column), message), 0))?;
 
     let normalised: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     let mut columns = HashMap::new();
