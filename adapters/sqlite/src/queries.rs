@@ -1,0 +1,472 @@
+//! The report and queue queries, answered in the database.
+//!
+//! Each gives exactly what [`candidats_core::naive`] computes from the
+//! record lookups; the conformance suite compares them. The constituency
+//! tree is walked with recursive common table expressions, at most 64
+//! levels deep, as the naive queries do.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::params_from_iter;
+
+use candidats_core::*;
+
+use crate::codec::{self, candidacy_columns, responsibility_columns, Columns};
+use crate::error::corrupt;
+use crate::session::{Filter, Session};
+
+/// How deep the constituency tree is walked, as in the naive queries.
+const MAX_DEPTH: i64 = 64;
+
+/// The statuses of a usable contact detail.
+const USABLE: &str = "('unverified', 'confirmed')";
+
+/// The common table expressions a scope needs, as `WITH RECURSIVE ...`, or
+/// nothing.
+struct With(Vec<String>);
+
+impl With {
+    fn text(&self) -> String {
+        if self.0.is_empty() {
+            String::new()
+        } else {
+            format!("WITH RECURSIVE {} ", self.0.join(", "))
+        }
+    }
+}
+
+/// `under(id, top, depth)`: the constituency `k` (depth 1, top itself) and
+/// every constituency below it, with `top` the one just below `k` on the
+/// way up (or `k` itself).
+fn under(k: &str) -> String {
+    format!(
+        "under (id, top, depth) AS (SELECT {k}, {k}, 1 UNION ALL \
+         SELECT x.id, CASE WHEN u.depth = 1 THEN x.id ELSE u.top END, u.depth + 1 \
+         FROM constituency x JOIN under u ON x.parent = u.id WHERE u.depth < {MAX_DEPTH})"
+    )
+}
+
+/// `roots(id, top, depth)`: every constituency below a top-level one, with
+/// `top` that top-level constituency.
+fn roots() -> String {
+    format!(
+        "roots (id, top, depth) AS (SELECT id, id, 1 FROM constituency WHERE parent IS NULL \
+         UNION ALL SELECT x.id, r.top, r.depth + 1 FROM constituency x \
+         JOIN roots r ON x.parent = r.id WHERE r.depth < {MAX_DEPTH})"
+    )
+}
+
+/// Adds the candidacy filters of a scope on the table `c` (its period is
+/// not a candidacy filter).
+fn scope_filter(scope: &Scope, f: &mut Filter, with: &mut With) {
+    if !scope.include_withdrawn {
+        f.and("c.withdrawn = 0");
+    }
+    if !scope.include_substitutes {
+        f.and(format!(
+            "(c.roles & {}) = 0",
+            Roles::EMPTY.with(Role::Substitute).bits()
+        ));
+    }
+    if let Some(election) = scope.election {
+        let p = f.bind(election.get());
+        f.and(format!("c.election = {p}"));
+    }
+    if let Some(round) = scope.round {
+        let p = f.bind(i64::from(round));
+        f.and(format!("c.round = {p}"));
+    }
+    if let Some(list) = scope.list {
+        // Through the sections, whose seats are indexed.
+        let p = f.bind(list.get());
+        f.and(format!(
+            "c.section IN (SELECT s.id FROM section s WHERE s.list = {p}) AND c.list = {p}"
+        ));
+    }
+    if let Some(nuance) = &scope.nuance {
+        let p = f.bind(nuance.clone());
+        f.and(format!("c.nuance_code = {p}"));
+    }
+    if let Some(roles) = scope.roles {
+        let p = f.bind(i64::from(roles.bits()));
+        f.and(format!("(c.roles & {p}) != 0"));
+    }
+    if let Some(k) = scope.constituency {
+        let p = f.bind(k.get());
+        with.0.push(under(&p));
+        f.and("c.constituency IN (SELECT id FROM under)");
+    }
+}
+
+/// Conditions on an instant column for a scope's period.
+fn period(scope: &Scope, column: &str, f: &mut Filter) -> String {
+    let mut out = String::new();
+    if let Some(from) = scope.from {
+        let p = f.bind(codec::instant(from));
+        out.push_str(&format!(" AND {column} >= {p}"));
+    }
+    if let Some(until) = scope.until {
+        let p = f.bind(codec::instant(until));
+        out.push_str(&format!(" AND {column} < {p}"));
+    }
+    out
+}
+
+/// The identifier of the answer that counts for `person` by the end of the
+/// scope's period: the latest dated before `until`, to the scope's pledge.
+fn answer_by_end(scope: &Scope, person: &str, f: &mut Filter) -> String {
+    let mut text = format!("SELECT a.id FROM pledge_answer a WHERE a.person = {person}");
+    if let Some(pledge) = scope.pledge {
+        let p = f.bind(pledge.get());
+        text.push_str(&format!(" AND a.pledge = {p}"));
+    }
+    if let Some(until) = scope.until {
+        let p = f.bind(codec::first_day_from(until));
+        text.push_str(&format!(" AND a.date < {p}"));
+    }
+    text.push_str(" ORDER BY a.date DESC, a.id DESC LIMIT 1");
+    text
+}
+
+/// The condition that an answer `ans`, already dated before the end of the
+/// period, is dated in it.
+fn answer_in_period(scope: &Scope, f: &mut Filter) -> String {
+    match scope.from {
+        Some(from) => {
+            let p = f.bind(codec::first_day_from(from));
+            format!("ans.date >= {p}")
+        }
+        None => "1".into(),
+    }
+}
+
+/// See [`CampaignRead::candidacies`].
+pub(crate) fn candidacies(s: &Session<'_>, scope: &Scope) -> Result<Vec<Candidacy>> {
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(scope, &mut f, &mut with);
+
+    let text = format!(
+        "{}SELECT {} FROM candidacy c{} ORDER BY c.id",
+        with.text(),
+        candidacy_columns!(),
+        f.clause()
+    );
+    s.fetch_filtered(&text, &f, codec::candidacy)
+}
+
+/// See [`CampaignRead::tally`].
+pub(crate) fn tally(
+    s: &Session<'_>,
+    scope: &Scope,
+    group: GroupBy,
+) -> Result<Vec<(GroupKey, Tally)>> {
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(scope, &mut f, &mut with);
+    let key = match group {
+        GroupBy::Total => "0".to_string(),
+        GroupBy::List => "c.list".to_string(),
+        GroupBy::Nuance => "c.nuance_code".to_string(),
+        GroupBy::Constituency if scope.constituency.is_some() => {
+            "(SELECT top FROM under WHERE under.id = c.constituency ORDER BY depth LIMIT 1)".into()
+        }
+        GroupBy::Constituency => {
+            with.0.push(roots());
+            "(SELECT top FROM roots WHERE roots.id = c.constituency ORDER BY depth DESC LIMIT 1)"
+                .into()
+        }
+    };
+    let in_period = period(scope, "a.at", &mut f);
+    let before_end = match scope.until {
+        Some(until) => {
+            let p = f.bind(codec::instant(until));
+            format!(" AND a.at < {p}")
+        }
+        None => String::new(),
+    };
+    let answer = answer_by_end(scope, "c.person", &mut f);
+    let answer_in_period = answer_in_period(scope, &mut f);
+
+    let text = format!(
+        "{with}SELECT key, roles, count(*), sum(actions > 0), sum(actions), sum(signed), \
+         sum(declined), sum(touched AND NOT answered), sum(NOT usable), sum(NOT touched) \
+         FROM (SELECT {key} AS key, c.roles AS roles, \
+           (SELECT count(*) FROM contact_action a WHERE a.candidacy = c.id{in_period}) AS actions, \
+           EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id{before_end}) AS touched, \
+           ans.id IS NOT NULL AS answered, \
+           coalesce(ans.answer = 'signed' AND {answer_in_period}, 0) AS signed, \
+           coalesce(ans.answer = 'declined' AND {answer_in_period}, 0) AS declined, \
+           EXISTS (SELECT 1 FROM contact_detail d WHERE d.person = c.person \
+             AND d.status IN {USABLE}) AS usable \
+           FROM candidacy c LEFT JOIN pledge_answer ans ON ans.id = ({answer}) \
+           WHERE {conditions}) \
+         WHERE key IS NOT NULL GROUP BY key, roles",
+        with = with.text(),
+        conditions = f.conditions(),
+    );
+
+    let mut statement = s.statement(&text)?;
+    let mut rows = statement
+        .query(params_from_iter(f.params.iter()))
+        .map_err(|e| crate::error::sql("compute a tally", e))?;
+    let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
+    while let Some(row) = rows
+        .next()
+        .map_err(|e| crate::error::sql("read a tally", e))?
+    {
+        let key = match group {
+            GroupBy::Total => GroupKey::Total,
+            GroupBy::List => GroupKey::List(ListId::new(row.col(0)?)),
+            GroupBy::Nuance => GroupKey::Nuance(row.col(0)?),
+            GroupBy::Constituency => GroupKey::Constituency(ConstituencyId::new(row.col(0)?)),
+        };
+        let bits = row.col::<u8>(1)?;
+        let roles = Roles::from_bits(bits)
+            .ok_or_else(|| corrupt("candidacy roles", format!("bad roles {bits}")))?;
+        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
+        let (candidacies, contacted, signatories) = (count(2)?, count(3)?, count(5)?);
+
+        let tally = groups.entry(key).or_default();
+        tally.candidacies += candidacies;
+        tally.contacted += contacted;
+        tally.contact_actions += count(4)?;
+        tally.signatories += signatories;
+        tally.declined += count(6)?;
+        tally.to_follow_up += count(7)?;
+        tally.without_contact_detail += count(8)?;
+        if roles.contains(Role::HeadOfSection) {
+            tally.heads_of_section_to_contact += count(9)?;
+        }
+        for role in roles.iter() {
+            let entry = tally.roles.entry(role).or_default();
+            entry.total += candidacies;
+            entry.contacted += contacted;
+            entry.signatories += signatories;
+        }
+    }
+
+    if group == GroupBy::Total && groups.is_empty() {
+        groups.insert(GroupKey::Total, Tally::default());
+    }
+    Ok(groups.into_iter().collect())
+}
+
+/// See [`CampaignRead::daily`].
+pub(crate) fn daily(s: &Session<'_>, scope: &Scope) -> Result<Vec<DayTally>> {
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(scope, &mut f, &mut with);
+    with.0.push(format!(
+        "scoped AS (SELECT c.id, c.person FROM candidacy c WHERE {})",
+        f.conditions()
+    ));
+    let in_period = period(scope, "a.at", &mut f);
+    let answer = answer_by_end(scope, "scoped.person", &mut f);
+    let answer_in_period = answer_in_period(scope, &mut f);
+
+    let text = format!(
+        "{with}SELECT day, sum(actions), sum(contacted), sum(signatures) FROM ( \
+           SELECT substr(a.at, 1, 10) AS day, count(*) AS actions, \
+             count(DISTINCT a.candidacy) AS contacted, 0 AS signatures \
+           FROM scoped JOIN contact_action a ON a.candidacy = scoped.id \
+           WHERE 1{in_period} GROUP BY day \
+           UNION ALL \
+           SELECT ans.date, 0, 0, count(*) FROM scoped \
+           JOIN pledge_answer ans ON ans.id = ({answer}) \
+           WHERE ans.answer = 'signed' AND {answer_in_period} GROUP BY ans.date) \
+         GROUP BY day ORDER BY day",
+        with = with.text(),
+    );
+    s.fetch_filtered(&text, &f, |row| {
+        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
+        Ok(DayTally {
+            day: codec::parse_day(row.text(0)?, "a day of activity")?,
+            contact_actions: count(1)?,
+            contacted: count(2)?,
+            signatures: count(3)?,
+        })
+    })
+}
+
+/// See [`CampaignRead::activity`].
+pub(crate) fn activity(s: &Session<'_>, scope: &Scope) -> Result<Vec<ParticipantTally>> {
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(scope, &mut f, &mut with);
+    let in_period = period(scope, "a.at", &mut f);
+
+    let text = format!(
+        "{with}SELECT a.participant, count(*), count(DISTINCT a.candidacy), min(a.at), max(a.at) \
+         FROM candidacy c JOIN contact_action a ON a.candidacy = c.id \
+         WHERE {conditions}{in_period} GROUP BY a.participant ORDER BY a.participant",
+        with = with.text(),
+        conditions = f.conditions(),
+    );
+    s.fetch_filtered(&text, &f, |row| {
+        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
+        Ok(ParticipantTally {
+            participant: ParticipantId::new(row.col(0)?),
+            contact_actions: count(1)?,
+            candidacies: count(2)?,
+            first_at: codec::parse_instant(row.text(3)?, "a participant's activity")?,
+            last_at: codec::parse_instant(row.text(4)?, "a participant's activity")?,
+        })
+    })
+}
+
+/// See [`CampaignRead::queue`].
+pub(crate) fn queue(s: &Session<'_>, query: &QueueQuery, limit: usize) -> Result<Vec<CandidacyId>> {
+    let scope = query.scope.clone().with_period(None, None);
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(&scope, &mut f, &mut with);
+
+    let now = f.bind(codec::instant(query.now));
+    f.and(format!(
+        "NOT EXISTS (SELECT 1 FROM reservation r WHERE r.candidacy = c.id \
+         AND r.released_at IS NULL AND r.until > {now})"
+    ));
+    let pledge = match scope.pledge {
+        Some(pledge) => {
+            let p = f.bind(pledge.get());
+            format!(" AND a.pledge = {p}")
+        }
+        None => String::new(),
+    };
+    f.and(format!(
+        "NOT EXISTS (SELECT 1 FROM pledge_answer a WHERE a.person = c.person{pledge})"
+    ));
+    let usable = format!(
+        "EXISTS (SELECT 1 FROM contact_detail d WHERE d.person = c.person AND d.status IN {USABLE})"
+    );
+    match query.kind {
+        QueueKind::ToCollect => f.and(format!("NOT {usable}")),
+        QueueKind::ToContact => f.and(format!(
+            "{usable} AND NOT EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id)"
+        )),
+        QueueKind::ToFollowUp => {
+            let due = f.bind(codec::instant(query.now - query.follow_up_after));
+            f.and(format!(
+                "(SELECT max(a.at) FROM contact_action a WHERE a.candidacy = c.id) <= {due}"
+            ));
+        }
+    }
+    let limit = f.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+    let (head_of_list, head_of_section) = (
+        Roles::EMPTY.with(Role::HeadOfList).bits(),
+        Roles::EMPTY.with(Role::HeadOfSection).bits(),
+    );
+
+    let text = format!(
+        "{with}SELECT c.id FROM candidacy c{clause} ORDER BY \
+         CASE WHEN c.roles & {head_of_list} THEN 0 WHEN c.roles & {head_of_section} THEN 1 \
+         ELSE 2 END, coalesce(c.seat_order, 0), c.id LIMIT {limit}",
+        with = with.text(),
+        clause = f.clause(),
+    );
+    s.fetch_filtered(&text, &f, |row| Ok(CandidacyId::new(row.col(0)?)))
+}
+
+/// The conditions of a granted responsibility `r` active at `now`.
+fn granted_at(now: DateTime<Utc>, f: &mut Filter) -> String {
+    let p = f.bind(codec::instant(now));
+    format!(
+        "r.status = '{}' AND (r.expires_at IS NULL OR r.expires_at > {p})",
+        ResponsibilityStatus::Granted.name()
+    )
+}
+
+/// The ancestors of the constituencies in `(SELECT ... AS id ...)`, each
+/// with itself, as `anc(id, depth)`.
+fn ancestors(start: &str) -> String {
+    format!(
+        "anc (id, depth) AS (SELECT DISTINCT id, 1 FROM ({start}) UNION ALL \
+         SELECT k.parent, a.depth + 1 FROM constituency k JOIN anc a ON k.id = a.id \
+         WHERE k.parent IS NOT NULL AND a.depth < {MAX_DEPTH})"
+    )
+}
+
+/// See [`CampaignRead::responsibilities_covering`].
+pub(crate) fn covering(
+    s: &Session<'_>,
+    candidacy: CandidacyId,
+    now: DateTime<Utc>,
+) -> Result<Vec<Responsibility>> {
+    let (list, constituency) = s
+        .fetch_one(
+            "SELECT list, constituency FROM candidacy WHERE id = ?1",
+            [candidacy.get()],
+            |row| Ok((row.col::<Option<i64>>(0)?, row.col::<i64>(1)?)),
+        )?
+        .ok_or_else(|| Error::not_found(RecordKind::Candidacy, candidacy))?;
+
+    let mut f = Filter::default();
+    let granted = granted_at(now, &mut f);
+    let k = f.bind(constituency);
+    let c = f.bind(candidacy.get());
+    let l = f.bind(list);
+    let text = format!(
+        "WITH RECURSIVE {anc} SELECT {columns} FROM responsibility r WHERE {granted} \
+         AND (r.candidacy = {c} OR r.list = {l} OR r.constituency IN (SELECT id FROM anc)) \
+         ORDER BY r.id",
+        anc = ancestors(&format!("SELECT {k} AS id")),
+        columns = responsibility_columns!(),
+    );
+    s.fetch_filtered(&text, &f, codec::responsibility)
+}
+
+/// See [`CampaignRead::responsibilities_overlapping`].
+pub(crate) fn overlapping(
+    s: &Session<'_>,
+    target: Target,
+    now: DateTime<Utc>,
+) -> Result<Vec<Responsibility>> {
+    let mut f = Filter::default();
+    let granted = granted_at(now, &mut f);
+    let any: bool = s
+        .fetch_one(
+            &format!("SELECT EXISTS (SELECT 1 FROM responsibility r WHERE {granted})"),
+            params_from_iter(f.params.iter()),
+            |row| row.col(0),
+        )?
+        .unwrap_or(false);
+    if !any {
+        return Ok(Vec::new());
+    }
+    if let Target::Candidacy(id) = target {
+        s.candidacy(id)?;
+    }
+
+    let mut with = With(Vec::new());
+    let (column, id) = match target {
+        Target::Candidacy(id) => ("candidacy", id.get()),
+        Target::List(id) => ("list", id.get()),
+        Target::Constituency(id) => ("constituency", id.get()),
+    };
+    let t = f.bind(id);
+    let covered = match target {
+        Target::Candidacy(_) => format!("c.id = {t}"),
+        Target::List(_) => {
+            format!("c.section IN (SELECT s.id FROM section s WHERE s.list = {t}) AND c.list = {t}")
+        }
+        Target::Constituency(_) => {
+            with.0.push(under(&t));
+            "c.constituency IN (SELECT id FROM under)".into()
+        }
+    };
+    with.0.push(format!(
+        "cov AS (SELECT c.id, c.list, c.constituency FROM candidacy c WHERE {covered})"
+    ));
+    with.0.push(ancestors("SELECT constituency AS id FROM cov"));
+
+    let text = format!(
+        "{with}SELECT {columns} FROM responsibility r WHERE {granted} AND (r.{column} = {t} \
+         OR r.candidacy IN (SELECT id FROM cov) OR r.list IN (SELECT list FROM cov) \
+         OR r.constituency IN (SELECT id FROM anc)) ORDER BY r.id",
+        with = with.text(),
+        columns = responsibility_columns!(),
+    );
+    s.fetch_filtered(&text, &f, codec::responsibility)
+}

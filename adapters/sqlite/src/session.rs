@@ -1,0 +1,1426 @@
+//! [`Session`]: the records of one transaction, read and written through a
+//! connection.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, CachedStatement, Connection, Params, Row};
+use tracing::trace;
+
+use candidats_core::*;
+
+use crate::codec::{self, candidacy_columns, responsibility_columns};
+use crate::error::{broken, sql, Broken};
+use crate::queries;
+
+/// The identifiers of one kind of record, as handed out in a transaction.
+#[derive(Clone, Copy, Debug)]
+struct Sequence {
+    /// The next identifier to hand out.
+    next: i64,
+    /// Whether `next` moved since it was read from the `sequence` table.
+    moved: bool,
+}
+
+/// One transaction's view of the store. Reads run on its connection's
+/// snapshot; writes go to its transaction, which the store commits or rolls
+/// back.
+pub(crate) struct Session<'c> {
+    conn: &'c Connection,
+    sequences: [Option<Sequence>; KINDS],
+    /// Whether personal data was erased: the store then clears the journal
+    /// once the transaction is committed.
+    pub(crate) scrubbed: bool,
+}
+
+const KINDS: usize = RecordKind::ALL.len();
+
+/// Conditions joined with `AND`, with their numbered parameters.
+#[derive(Default)]
+pub(crate) struct Filter {
+    conditions: Vec<String>,
+    pub(crate) params: Vec<Value>,
+}
+
+impl Filter {
+    /// Binds a value and returns its placeholder, `?N`.
+    pub(crate) fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.params.push(value.into());
+        format!("?{}", self.params.len())
+    }
+
+    /// Adds a condition.
+    pub(crate) fn and(&mut self, condition: impl Into<String>) {
+        self.conditions.push(condition.into());
+    }
+
+    /// ` WHERE a AND b`, or nothing.
+    pub(crate) fn clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    /// `a AND b`, or `1`.
+    pub(crate) fn conditions(&self) -> String {
+        if self.conditions.is_empty() {
+            "1".into()
+        } else {
+            self.conditions.join(" AND ")
+        }
+    }
+}
+
+const PUT_ELECTION: &str = "INSERT INTO election (id, kind, name, rounds, round1_date, round2_date) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
+     name = excluded.name, rounds = excluded.rounds, round1_date = excluded.round1_date, \
+     round2_date = excluded.round2_date";
+
+const PUT_CONSTITUENCY: &str = "INSERT INTO constituency (id, election, parent, kind, code, name) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET election = excluded.election, \
+     parent = excluded.parent, kind = excluded.kind, code = excluded.code, name = excluded.name";
+
+const PUT_LIST: &str = "INSERT INTO list (id, election, round, constituency, panel, short_label, \
+     label, nuance_code, nuance_label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+     ON CONFLICT (id) DO UPDATE SET election = excluded.election, round = excluded.round, \
+     constituency = excluded.constituency, panel = excluded.panel, \
+     short_label = excluded.short_label, label = excluded.label, \
+     nuance_code = excluded.nuance_code, nuance_label = excluded.nuance_label";
+
+const PUT_SECTION: &str = "INSERT INTO section (id, list, constituency, code, implicit) \
+     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET list = excluded.list, \
+     constituency = excluded.constituency, code = excluded.code, implicit = excluded.implicit";
+
+const PUT_PERSON: &str = "INSERT INTO person (id, surname, first_name, sex, birth_date, \
+     profession, nationality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE \
+     SET surname = excluded.surname, first_name = excluded.first_name, sex = excluded.sex, \
+     birth_date = excluded.birth_date, profession = excluded.profession, \
+     nationality = excluded.nationality";
+
+const PUT_CANDIDACY: &str = "INSERT INTO candidacy (id, person, election, round, constituency, \
+     seat, list, section, seat_order, seat_index, partner, substitute_of, roles, nuance_code, \
+     nuance_label, panel, outgoing, community_council, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, \
+     ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO \
+     UPDATE SET person = excluded.person, election = excluded.election, round = excluded.round, \
+     constituency = excluded.constituency, seat = excluded.seat, list = excluded.list, \
+     section = excluded.section, seat_order = excluded.seat_order, \
+     seat_index = excluded.seat_index, partner = excluded.partner, \
+     substitute_of = excluded.substitute_of, roles = excluded.roles, \
+     nuance_code = excluded.nuance_code, nuance_label = excluded.nuance_label, \
+     panel = excluded.panel, outgoing = excluded.outgoing, \
+     community_council = excluded.community_council, withdrawn = excluded.withdrawn";
+
+const PUT_PARTICIPANT: &str = "INSERT INTO participant (id, name, email, moderator, \
+     registered_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET \
+     name = excluded.name, email = excluded.email, moderator = excluded.moderator, \
+     registered_at = excluded.registered_at";
+
+const PUT_RESPONSIBILITY: &str = "INSERT INTO responsibility (id, participant, candidacy, list, \
+     constituency, status, requested_at, decided_by, decided_at, expires_at) VALUES (?1, ?2, \
+     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET \
+     participant = excluded.participant, candidacy = excluded.candidacy, list = excluded.list, \
+     constituency = excluded.constituency, status = excluded.status, \
+     requested_at = excluded.requested_at, decided_by = excluded.decided_by, \
+     decided_at = excluded.decided_at, expires_at = excluded.expires_at";
+
+const PUT_CONTACT_DETAIL: &str = "INSERT INTO contact_detail (id, person, list, channel, value, \
+     label, source, added_by, added_at, status, visibility, note) VALUES (?1, ?2, ?3, ?4, ?5, \
+     ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET person = excluded.person, \
+     list = excluded.list, channel = excluded.channel, value = excluded.value, \
+     label = excluded.label, source = excluded.source, added_by = excluded.added_by, \
+     added_at = excluded.added_at, status = excluded.status, \
+     visibility = excluded.visibility, note = excluded.note";
+
+const PUT_CONTACT_ACTION: &str = "INSERT INTO contact_action (id, participant, candidacy, list, \
+     channel, at, outcome, note, template, marathon) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, \
+     ?9, ?10) ON CONFLICT (id) DO UPDATE SET participant = excluded.participant, \
+     candidacy = excluded.candidacy, list = excluded.list, channel = excluded.channel, \
+     at = excluded.at, outcome = excluded.outcome, note = excluded.note, \
+     template = excluded.template, marathon = excluded.marathon";
+
+const PUT_PLEDGE: &str = "INSERT INTO pledge (id, name, version, text) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, version = excluded.version, \
+     text = excluded.text";
+
+const PUT_PLEDGE_ANSWER: &str = "INSERT INTO pledge_answer (id, pledge, person, list, answer, \
+     evidence, date, recorded_by, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+     ON CONFLICT (id) DO UPDATE SET pledge = excluded.pledge, person = excluded.person, \
+     list = excluded.list, answer = excluded.answer, evidence = excluded.evidence, \
+     date = excluded.date, recorded_by = excluded.recorded_by, \
+     recorded_at = excluded.recorded_at";
+
+const PUT_MARATHON: &str = "INSERT INTO marathon (id, name, number, starts_at, ends_at, goal, \
+     created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET \
+     name = excluded.name, number = excluded.number, starts_at = excluded.starts_at, \
+     ends_at = excluded.ends_at, goal = excluded.goal, created_by = excluded.created_by";
+
+const PUT_TEMPLATE: &str = "INSERT INTO template (id, owner, name, subject, body) VALUES (?1, \
+     ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, \
+     name = excluded.name, subject = excluded.subject, body = excluded.body";
+
+const PUT_PROPOSAL: &str = "INSERT INTO proposal (id, author, created_at, source, change, \
+     status, decided_by, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) \
+     DO UPDATE SET author = excluded.author, created_at = excluded.created_at, \
+     source = excluded.source, change = excluded.change, status = excluded.status, \
+     decided_by = excluded.decided_by, decided_at = excluded.decided_at";
+
+const PUT_RESERVATION: &str = "INSERT INTO reservation (id, candidacy, participant, queue, \
+     taken_at, until, marathon, released_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+     ON CONFLICT (id) DO UPDATE SET candidacy = excluded.candidacy, \
+     participant = excluded.participant, queue = excluded.queue, taken_at = excluded.taken_at, \
+     until = excluded.until, marathon = excluded.marathon, released_at = excluded.released_at";
+
+const APPEND_AUDIT: &str = "INSERT INTO audit (id, actor, at, source, kind, record, action, \
+     before, after, person, reverts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+const SAVE_SEQUENCE: &str = "INSERT INTO sequence (kind, next) VALUES (?1, ?2) \
+     ON CONFLICT (kind) DO UPDATE SET next = max(next, excluded.next)";
+
+impl<'c> Session<'c> {
+    /// A session on `conn`, which the caller has put in a transaction.
+    pub(crate) fn new(conn: &'c Connection) -> Session<'c> {
+        Session {
+            conn,
+            sequences: [None; KINDS],
+            scrubbed: false,
+        }
+    }
+
+    /// A prepared statement from the connection's cache.
+    pub(crate) fn statement(&self, text: &str) -> Result<CachedStatement<'c>> {
+        self.conn
+            .prepare_cached(text)
+            .map_err(|e| sql("prepare a statement", e))
+    }
+
+    /// The first row of a query, decoded.
+    pub(crate) fn fetch_one<T, P: Params>(
+        &self,
+        text: &str,
+        params: P,
+        decode: impl Fn(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut statement = self.statement(text)?;
+        let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
+        match rows.next().map_err(|e| sql("read a row", e))? {
+            Some(row) => Ok(Some(decode(row)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every row of a query, decoded.
+    pub(crate) fn fetch_all<T, P: Params>(
+        &self,
+        text: &str,
+        params: P,
+        decode: impl Fn(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut statement = self.statement(text)?;
+        let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| sql("read a row", e))? {
+            out.push(decode(row)?);
+        }
+        Ok(out)
+    }
+
+    /// Every row of a query built with a [`Filter`].
+    pub(crate) fn fetch_filtered<T>(
+        &self,
+        text: &str,
+        filter: &Filter,
+        decode: impl Fn(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.fetch_all(text, params_from_iter(filter.params.iter()), decode)
+    }
+
+    /// One record by identifier, or [`Error::NotFound`].
+    fn get<T>(
+        &self,
+        kind: RecordKind,
+        id: i64,
+        text: &str,
+        decode: impl Fn(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.fetch_one(text, [id], decode)?
+            .ok_or_else(|| Error::not_found(kind, id))
+    }
+
+    /// Runs a write; on success, keeps the record kind's sequence past `id`.
+    fn store(
+        &mut self,
+        kind: RecordKind,
+        id: i64,
+        text: &str,
+        params: impl Params,
+        references: &[(RecordKind, Option<i64>)],
+        conflict: &dyn Fn(&Session<'c>) -> String,
+    ) -> Result<()> {
+        let result = self.statement(text)?.execute(params);
+        match result {
+            Ok(_) => self.bump(kind, id),
+            Err(error) => Err(self.refused(kind, id, error, references, conflict)),
+        }
+    }
+
+    /// The library's error for a refused write.
+    fn refused(
+        &self,
+        kind: RecordKind,
+        id: i64,
+        error: rusqlite::Error,
+        references: &[(RecordKind, Option<i64>)],
+        conflict: &dyn Fn(&Session<'c>) -> String,
+    ) -> Error {
+        match broken(&error) {
+            Some(Broken::Unique) => Error::conflict(conflict(self)),
+            Some(Broken::ForeignKey) => match self.first_missing(references) {
+                Ok(Some((missing, missing_id))) => Error::not_found(missing, missing_id),
+                _ => Error::invalid(format!(
+                    "{kind} {id} names a record that does not exist"
+                )),
+            },
+            Some(Broken::Check) => Error::invalid(format!(
+                "{kind} {id} breaks a rule of the store: {error}"
+            )),
+            None => sql(&format!("store {kind} {id}"), error),
+        }
+    }
+
+    /// The first referenced record that does not exist.
+    fn first_missing(
+        &self,
+        references: &[(RecordKind, Option<i64>)],
+    ) -> Result<Option<(RecordKind, i64)>> {
+        for (kind, id) in references {
+            let Some(id) = id else { continue };
+            let text = format!(
+                "SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)",
+                kind.name()
+            );
+            let exists: bool = self
+                .conn
+                .query_row(&text, [id], |row| row.get(0))
+                .map_err(|e| sql("check a reference", e))?;
+            if !exists {
+                return Ok(Some((*kind, *id)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The sequence of a kind, read on first use in the transaction: past
+    /// both the stored counter and every stored identifier.
+    fn sequence(&mut self, kind: RecordKind) -> Result<&mut Sequence> {
+        let index = kind as usize;
+        if self.sequences[index].is_none() {
+            let text = format!(
+                "SELECT max(coalesce((SELECT next FROM sequence WHERE kind = ?1), 1), \
+                 coalesce((SELECT max(id) FROM {}), 0) + 1)",
+                kind.name()
+            );
+            let next: i64 = self
+                .statement(&text)?
+                .query_row([kind.name()], |row| row.get(0))
+                .map_err(|e| sql("read an identifier sequence", e))?;
+            self.sequences[index] = Some(Sequence { next, moved: false });
+        }
+        self.sequences[index]
+            .as_mut()
+            .ok_or_else(|| Error::backend("SQLite store: lost a sequence", LostSequence))
+    }
+
+    fn bump(&mut self, kind: RecordKind, id: i64) -> Result<()> {
+        let sequence = self.sequence(kind)?;
+        if sequence.next <= id {
+            sequence.next = id + 1;
+            sequence.moved = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the sequences that moved, before the commit.
+    pub(crate) fn save_sequences(&mut self) -> Result<()> {
+        for kind in RecordKind::ALL {
+            if let Some(sequence) = self.sequences[*kind as usize] {
+                if sequence.moved {
+                    self.statement(SAVE_SEQUENCE)?
+                        .execute(params![kind.name(), sequence.next])
+                        .map_err(|e| sql("save an identifier sequence", e))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct LostSequence;
+
+impl std::fmt::Display for LostSequence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("sequence missing after it was read")
+    }
+}
+
+impl std::error::Error for LostSequence {}
+
+fn select(columns: &str, table: &str, rest: &str) -> String {
+    format!("SELECT {columns} FROM {table}{rest}")
+}
+
+impl CampaignRead for Session<'_> {
+    fn election(&self, id: ElectionId) -> Result<Election> {
+        self.get(
+            RecordKind::Election,
+            id.get(),
+            &select(codec::ELECTION, "election", " WHERE id = ?1"),
+            codec::election,
+        )
+    }
+
+    fn elections(&self) -> Result<Vec<Election>> {
+        self.fetch_all(
+            &select(codec::ELECTION, "election", " ORDER BY id"),
+            [],
+            codec::election,
+        )
+    }
+
+    fn election_named(&self, name: &str) -> Result<Option<Election>> {
+        self.fetch_one(
+            &select(codec::ELECTION, "election", " WHERE name = ?1"),
+            [name],
+            codec::election,
+        )
+    }
+
+    fn constituency(&self, id: ConstituencyId) -> Result<Constituency> {
+        self.get(
+            RecordKind::Constituency,
+            id.get(),
+            &select(codec::CONSTITUENCY, "constituency", " WHERE id = ?1"),
+            codec::constituency,
+        )
+    }
+
+    fn constituencies(&self, election: ElectionId) -> Result<Vec<Constituency>> {
+        self.fetch_all(
+            &select(
+                codec::CONSTITUENCY,
+                "constituency",
+                " WHERE election = ?1 ORDER BY id",
+            ),
+            [election.get()],
+            codec::constituency,
+        )
+    }
+
+    fn constituency_by_code(
+        &self,
+        election: ElectionId,
+        kind: ConstituencyKind,
+        code: &str,
+    ) -> Result<Option<Constituency>> {
+        self.fetch_one(
+            &select(
+                codec::CONSTITUENCY,
+                "constituency",
+                " WHERE election = ?1 AND kind = ?2 AND code = ?3",
+            ),
+            params![election.get(), kind.name(), code],
+            codec::constituency,
+        )
+    }
+
+    fn list(&self, id: ListId) -> Result<CandidateList> {
+        self.get(
+            RecordKind::List,
+            id.get(),
+            &select(codec::LIST, "list", " WHERE id = ?1"),
+            codec::list,
+        )
+    }
+
+    fn lists(&self, election: ElectionId) -> Result<Vec<CandidateList>> {
+        self.fetch_all(
+            &select(codec::LIST, "list", " WHERE election = ?1 ORDER BY id"),
+            [election.get()],
+            codec::list,
+        )
+    }
+
+    fn list_by_key(&self, key: &ListKey) -> Result<Option<CandidateList>> {
+        let base = " WHERE election = ?1 AND round = ?2 AND constituency = ?3";
+        match key.panel {
+            Some(panel) => self.fetch_one(
+                &select(
+                    codec::LIST,
+                    "list",
+                    &format!("{base} AND panel = ?4 ORDER BY id LIMIT 1"),
+                ),
+                params![key.election.get(), key.round, key.constituency.get(), panel],
+                codec::list,
+            ),
+            None => self.fetch_one(
+                &select(
+                    codec::LIST,
+                    "list",
+                    &format!("{base} AND panel IS NULL AND label = ?4 ORDER BY id LIMIT 1"),
+                ),
+                params![
+                    key.election.get(),
+                    key.round,
+                    key.constituency.get(),
+                    key.label
+                ],
+                codec::list,
+            ),
+        }
+    }
+
+    fn section(&self, id: SectionId) -> Result<Section> {
+        self.get(
+            RecordKind::Section,
+            id.get(),
+            &select(codec::SECTION, "section", " WHERE id = ?1"),
+            codec::section,
+        )
+    }
+
+    fn sections(&self, list: ListId) -> Result<Vec<Section>> {
+        self.fetch_all(
+            &select(codec::SECTION, "section", " WHERE list = ?1 ORDER BY id"),
+            [list.get()],
+            codec::section,
+        )
+    }
+
+    fn person(&self, id: PersonId) -> Result<Person> {
+        self.get(
+            RecordKind::Person,
+            id.get(),
+            &select(codec::PERSON, "person", " WHERE id = ?1"),
+            codec::person,
+        )
+    }
+
+    fn persons_named(&self, surname: &str, first_name: Option<&str>) -> Result<Vec<Person>> {
+        self.fetch_all(
+            &select(
+                codec::PERSON,
+                "person",
+                " WHERE surname = ?1 AND first_name IS ?2 ORDER BY id",
+            ),
+            params![surname, first_name],
+            codec::person,
+        )
+    }
+
+    fn persons(&self) -> Result<Vec<Person>> {
+        self.fetch_all(
+            &select(codec::PERSON, "person", " ORDER BY id"),
+            [],
+            codec::person,
+        )
+    }
+
+    fn candidacy(&self, id: CandidacyId) -> Result<Candidacy> {
+        self.get(
+            RecordKind::Candidacy,
+            id.get(),
+            concat!("SELECT ", candidacy_columns!(), " FROM candidacy c WHERE c.id = ?1"),
+            codec::candidacy,
+        )
+    }
+
+    fn candidacies(&self, scope: &Scope) -> Result<Vec<Candidacy>> {
+        queries::candidacies(self, scope)
+    }
+
+    fn candidacies_of_person(&self, person: PersonId) -> Result<Vec<Candidacy>> {
+        self.fetch_all(
+            concat!(
+                "SELECT ",
+                candidacy_columns!(),
+                " FROM candidacy c WHERE c.person = ?1 ORDER BY c.id"
+            ),
+            [person.get()],
+            codec::candidacy,
+        )
+    }
+
+    fn candidacy_at(&self, key: &SeatKey) -> Result<Option<Candidacy>> {
+        match *key {
+            SeatKey::List { section, order } => self.fetch_one(
+                concat!(
+                    "SELECT ",
+                    candidacy_columns!(),
+                    " FROM candidacy c WHERE c.section = ?1 AND c.seat_order = ?2"
+                ),
+                params![section.get(), order],
+                codec::candidacy,
+            ),
+            SeatKey::Panel {
+                election,
+                round,
+                constituency,
+                panel,
+                index,
+            } => self.fetch_one(
+                concat!(
+                    "SELECT ",
+                    candidacy_columns!(),
+                    " FROM candidacy c WHERE c.election = ?1 AND c.round = ?2 \
+                     AND c.constituency = ?3 AND c.panel = ?4 AND c.seat_index = ?5"
+                ),
+                params![election.get(), round, constituency.get(), panel, index],
+                codec::candidacy,
+            ),
+            SeatKey::Substitute { of } => self.fetch_one(
+                concat!(
+                    "SELECT ",
+                    candidacy_columns!(),
+                    " FROM candidacy c WHERE c.substitute_of = ?1"
+                ),
+                [of.get()],
+                codec::candidacy,
+            ),
+        }
+    }
+
+    fn participant(&self, id: ParticipantId) -> Result<Participant> {
+        self.get(
+            RecordKind::Participant,
+            id.get(),
+            &select(codec::PARTICIPANT, "participant", " WHERE id = ?1"),
+            codec::participant,
+        )
+    }
+
+    fn participants(&self) -> Result<Vec<Participant>> {
+        self.fetch_all(
+            &select(codec::PARTICIPANT, "participant", " ORDER BY id"),
+            [],
+            codec::participant,
+        )
+    }
+
+    fn responsibility(&self, id: ResponsibilityId) -> Result<Responsibility> {
+        self.get(
+            RecordKind::Responsibility,
+            id.get(),
+            concat!(
+                "SELECT ",
+                responsibility_columns!(),
+                " FROM responsibility r WHERE r.id = ?1"
+            ),
+            codec::responsibility,
+        )
+    }
+
+    fn responsibilities(&self, filter: &ResponsibilityFilter) -> Result<Vec<Responsibility>> {
+        let mut f = Filter::default();
+        if let Some(participant) = filter.participant {
+            let p = f.bind(participant.get());
+            f.and(format!("r.participant = {p}"));
+        }
+        if let Some(target) = filter.target {
+            let (column, id) = match target {
+                Target::Candidacy(id) => ("candidacy", id.get()),
+                Target::List(id) => ("list", id.get()),
+                Target::Constituency(id) => ("constituency", id.get()),
+            };
+            let p = f.bind(id);
+            f.and(format!("r.{column} = {p}"));
+        }
+        if let Some(status) = filter.status {
+            let p = f.bind(status.name().to_string());
+            f.and(format!("r.status = {p}"));
+        }
+        let text = format!(
+            "SELECT {} FROM responsibility r{} ORDER BY r.id",
+            responsibility_columns!(),
+            f.clause()
+        );
+        self.fetch_filtered(&text, &f, codec::responsibility)
+    }
+
+    fn contact_detail(&self, id: ContactDetailId) -> Result<ContactDetail> {
+        self.get(
+            RecordKind::ContactDetail,
+            id.get(),
+            &select(codec::CONTACT_DETAIL, "contact_detail", " WHERE id = ?1"),
+            codec::contact_detail,
+        )
+    }
+
+    fn contact_details(&self, owner: Option<Owner>) -> Result<Vec<ContactDetail>> {
+        let (rest, id) = match owner {
+            None => (" ORDER BY id", None),
+            Some(Owner::Person(p)) => (" WHERE person = ?1 ORDER BY id", Some(p.get())),
+            Some(Owner::List(l)) => (" WHERE list = ?1 ORDER BY id", Some(l.get())),
+        };
+        let text = select(codec::CONTACT_DETAIL, "contact_detail", rest);
+        match id {
+            Some(id) => self.fetch_all(&text, [id], codec::contact_detail),
+            None => self.fetch_all(&text, [], codec::contact_detail),
+        }
+    }
+
+    fn contact_action(&self, id: ContactActionId) -> Result<ContactAction> {
+        self.get(
+            RecordKind::ContactAction,
+            id.get(),
+            &select(codec::CONTACT_ACTION, "contact_action", " WHERE id = ?1"),
+            codec::contact_action,
+        )
+    }
+
+    fn contact_actions(&self, filter: &ActionFilter) -> Result<Vec<ContactAction>> {
+        let mut f = Filter::default();
+        match filter.target {
+            Some(ActionTarget::Candidacy(c)) => {
+                let p = f.bind(c.get());
+                f.and(format!("candidacy = {p}"));
+            }
+            Some(ActionTarget::List(l)) => {
+                let p = f.bind(l.get());
+                f.and(format!("list = {p}"));
+            }
+            None => {}
+        }
+        if let Some(participant) = filter.participant {
+            let p = f.bind(participant.get());
+            f.and(format!("participant = {p}"));
+        }
+        if let Some(marathon) = filter.marathon {
+            let p = f.bind(marathon.get());
+            f.and(format!("marathon = {p}"));
+        }
+        if let Some(from) = filter.from {
+            let p = f.bind(codec::instant(from));
+            f.and(format!("at >= {p}"));
+        }
+        if let Some(until) = filter.until {
+            let p = f.bind(codec::instant(until));
+            f.and(format!("at < {p}"));
+        }
+        let text = select(
+            codec::CONTACT_ACTION,
+            "contact_action",
+            &format!("{} ORDER BY id", f.clause()),
+        );
+        self.fetch_filtered(&text, &f, codec::contact_action)
+    }
+
+    fn pledge(&self, id: PledgeId) -> Result<Pledge> {
+        self.get(
+            RecordKind::Pledge,
+            id.get(),
+            &select(codec::PLEDGE, "pledge", " WHERE id = ?1"),
+            codec::pledge,
+        )
+    }
+
+    fn pledges(&self) -> Result<Vec<Pledge>> {
+        self.fetch_all(
+            &select(codec::PLEDGE, "pledge", " ORDER BY id"),
+            [],
+            codec::pledge,
+        )
+    }
+
+    fn pledge_answer(&self, id: PledgeAnswerId) -> Result<PledgeAnswer> {
+        self.get(
+            RecordKind::PledgeAnswer,
+            id.get(),
+            &select(codec::PLEDGE_ANSWER, "pledge_answer", " WHERE id = ?1"),
+            codec::pledge_answer,
+        )
+    }
+
+    fn pledge_answers(&self, subject: Option<Subject>) -> Result<Vec<PledgeAnswer>> {
+        let (rest, id) = match subject {
+            None => (" ORDER BY id", None),
+            Some(Subject::Person(p)) => (" WHERE person = ?1 ORDER BY id", Some(p.get())),
+            Some(Subject::List(l)) => (" WHERE list = ?1 ORDER BY id", Some(l.get())),
+        };
+        let text = select(codec::PLEDGE_ANSWER, "pledge_answer", rest);
+        match id {
+            Some(id) => self.fetch_all(&text, [id], codec::pledge_answer),
+            None => self.fetch_all(&text, [], codec::pledge_answer),
+        }
+    }
+
+    fn marathon(&self, id: MarathonId) -> Result<Marathon> {
+        self.get(
+            RecordKind::Marathon,
+            id.get(),
+            &select(codec::MARATHON, "marathon", " WHERE id = ?1"),
+            codec::marathon,
+        )
+    }
+
+    fn marathons(&self) -> Result<Vec<Marathon>> {
+        self.fetch_all(
+            &select(codec::MARATHON, "marathon", " ORDER BY id"),
+            [],
+            codec::marathon,
+        )
+    }
+
+    fn template(&self, id: TemplateId) -> Result<Template> {
+        self.get(
+            RecordKind::Template,
+            id.get(),
+            &select(codec::TEMPLATE, "template", " WHERE id = ?1"),
+            codec::template,
+        )
+    }
+
+    fn templates(&self, owner: Option<ParticipantId>) -> Result<Vec<Template>> {
+        match owner {
+            Some(owner) => self.fetch_all(
+                &select(codec::TEMPLATE, "template", " WHERE owner = ?1 ORDER BY id"),
+                [owner.get()],
+                codec::template,
+            ),
+            None => self.fetch_all(
+                &select(codec::TEMPLATE, "template", " ORDER BY id"),
+                [],
+                codec::template,
+            ),
+        }
+    }
+
+    fn proposal(&self, id: ProposalId) -> Result<Proposal> {
+        self.get(
+            RecordKind::Proposal,
+            id.get(),
+            &select(codec::PROPOSAL, "proposal", " WHERE id = ?1"),
+            codec::proposal,
+        )
+    }
+
+    fn proposals(&self, status: Option<ProposalStatus>) -> Result<Vec<Proposal>> {
+        match status {
+            Some(status) => self.fetch_all(
+                &select(codec::PROPOSAL, "proposal", " WHERE status = ?1 ORDER BY id"),
+                [status.name()],
+                codec::proposal,
+            ),
+            None => self.fetch_all(
+                &select(codec::PROPOSAL, "proposal", " ORDER BY id"),
+                [],
+                codec::proposal,
+            ),
+        }
+    }
+
+    fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>> {
+        let mut f = Filter::default();
+        if let Some(kind) = filter.kind {
+            let p = f.bind(kind.name().to_string());
+            f.and(format!("kind = {p}"));
+        }
+        if let Some(record) = filter.record {
+            let p = f.bind(record);
+            f.and(format!("record = {p}"));
+        }
+        if let Some(person) = filter.person {
+            let p = f.bind(person.get());
+            f.and(format!("person = {p}"));
+        }
+        if let Some(actor) = filter.actor {
+            let p = f.bind(actor.get());
+            f.and(format!("actor = {p}"));
+        }
+        let text = select(
+            codec::AUDIT,
+            "audit",
+            &format!("{} ORDER BY id", f.clause()),
+        );
+        self.fetch_filtered(&text, &f, codec::audit)
+    }
+
+    fn reservation(&self, id: ReservationId) -> Result<Reservation> {
+        self.get(
+            RecordKind::Reservation,
+            id.get(),
+            &select(codec::RESERVATION, "reservation", " WHERE id = ?1"),
+            codec::reservation,
+        )
+    }
+
+    fn reservations(&self, filter: &ReservationFilter) -> Result<Vec<Reservation>> {
+        let mut f = Filter::default();
+        if let Some(participant) = filter.participant {
+            let p = f.bind(participant.get());
+            f.and(format!("participant = {p}"));
+        }
+        if let Some(candidacy) = filter.candidacy {
+            let p = f.bind(candidacy.get());
+            f.and(format!("candidacy = {p}"));
+        }
+        if let Some(now) = filter.active_at {
+            let p = f.bind(codec::instant(now));
+            f.and(format!("released_at IS NULL AND until > {p}"));
+        }
+        let text = select(
+            codec::RESERVATION,
+            "reservation",
+            &format!("{} ORDER BY id", f.clause()),
+        );
+        self.fetch_filtered(&text, &f, codec::reservation)
+    }
+
+    fn tally(&self, scope: &Scope, group: GroupBy) -> Result<Vec<(GroupKey, Tally)>> {
+        queries::tally(self, scope, group)
+    }
+
+    fn daily(&self, scope: &Scope) -> Result<Vec<DayTally>> {
+        queries::daily(self, scope)
+    }
+
+    fn activity(&self, scope: &Scope) -> Result<Vec<ParticipantTally>> {
+        queries::activity(self, scope)
+    }
+
+    fn queue(&self, query: &QueueQuery, limit: usize) -> Result<Vec<CandidacyId>> {
+        queries::queue(self, query, limit)
+    }
+
+    fn responsibilities_covering(
+        &self,
+        candidacy: CandidacyId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Responsibility>> {
+        queries::covering(self, candidacy, now)
+    }
+
+    fn responsibilities_overlapping(
+        &self,
+        target: Target,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Responsibility>> {
+        queries::overlapping(self, target, now)
+    }
+}
+
+fn generic_conflict(kind: RecordKind, id: i64) -> String {
+    format!("{kind} {id} clashes with another stored record")
+}
+
+impl CampaignWrite for Session<'_> {
+    fn allocate(&mut self, kind: RecordKind) -> Result<i64> {
+        let sequence = self.sequence(kind)?;
+        let id = sequence.next;
+        sequence.next += 1;
+        sequence.moved = true;
+        trace!(%kind, id, "identifier allocated");
+        Ok(id)
+    }
+
+    fn put_election(&mut self, election: &Election) -> Result<()> {
+        let rounds = election.rounds();
+        let date = |number: u8| {
+            rounds
+                .iter()
+                .find(|r| r.number == number)
+                .and_then(|r| r.date)
+                .map(codec::day)
+        };
+        let name = election.name().to_string();
+        let id = election.id().get();
+        self.store(
+            RecordKind::Election,
+            id,
+            PUT_ELECTION,
+            params![
+                id,
+                election.kind().name(),
+                name,
+                rounds.len() as i64,
+                date(1),
+                date(2)
+            ],
+            &[],
+            &|s| match s.election_named(&name) {
+                Ok(Some(other)) => format!("election {} is already named `{name}`", other.id()),
+                _ => format!("another election is already named `{name}`"),
+            },
+        )
+    }
+
+    fn put_constituency(&mut self, c: &Constituency) -> Result<()> {
+        let id = c.id.get();
+        self.store(
+            RecordKind::Constituency,
+            id,
+            PUT_CONSTITUENCY,
+            params![
+                id,
+                c.election.get(),
+                c.parent.map(ConstituencyId::get),
+                c.kind.name(),
+                c.code,
+                c.name.as_str()
+            ],
+            &[
+                (RecordKind::Election, Some(c.election.get())),
+                (RecordKind::Constituency, c.parent.map(ConstituencyId::get)),
+            ],
+            &|s| match s.constituency_by_code(c.election, c.kind, &c.code) {
+                Ok(Some(other)) => format!(
+                    "constituency {} already has the {} code `{}`",
+                    other.id, c.kind, c.code
+                ),
+                _ => format!("another {} already has the code `{}`", c.kind, c.code),
+            },
+        )
+    }
+
+    fn put_list(&mut self, list: &CandidateList) -> Result<()> {
+        let id = list.id.get();
+        let nuance = list.nuance.as_ref();
+        self.store(
+            RecordKind::List,
+            id,
+            PUT_LIST,
+            params![
+                id,
+                list.election.get(),
+                list.round,
+                list.constituency.get(),
+                list.panel,
+                list.short_label,
+                list.label.as_str(),
+                nuance.map(|n| n.code.as_str()),
+                nuance.and_then(|n| n.label.as_deref())
+            ],
+            &[
+                (RecordKind::Election, Some(list.election.get())),
+                (RecordKind::Constituency, Some(list.constituency.get())),
+            ],
+            &|_| generic_conflict(RecordKind::List, id),
+        )
+    }
+
+    fn put_section(&mut self, section: &Section) -> Result<()> {
+        let id = section.id.get();
+        self.store(
+            RecordKind::Section,
+            id,
+            PUT_SECTION,
+            params![
+                id,
+                section.list.get(),
+                section.constituency.get(),
+                section.code,
+                section.implicit
+            ],
+            &[
+                (RecordKind::List, Some(section.list.get())),
+                (RecordKind::Constituency, Some(section.constituency.get())),
+            ],
+            &|s| {
+                let other = s
+                    .sections(section.list)
+                    .ok()
+                    .and_then(|all| all.into_iter().find(|o| o.code == section.code));
+                match other {
+                    Some(other) => format!(
+                        "section {} of list {} already has the code `{}`",
+                        other.id, section.list, section.code
+                    ),
+                    None => format!(
+                        "another section of list {} already has the code `{}`",
+                        section.list, section.code
+                    ),
+                }
+            },
+        )
+    }
+
+    fn put_person(&mut self, person: &Person) -> Result<()> {
+        let id = person.id.get();
+        self.store(
+            RecordKind::Person,
+            id,
+            PUT_PERSON,
+            params![
+                id,
+                person.surname.as_str(),
+                person.first_name.as_ref().map(Name::as_str),
+                person.sex.map(Sex::code),
+                person.birth_date.map(codec::day),
+                person.profession,
+                person.nationality
+            ],
+            &[],
+            &|_| generic_conflict(RecordKind::Person, id),
+        )
+    }
+
+    fn put_candidacy(&mut self, c: &Candidacy) -> Result<()> {
+        let id = c.id.get();
+        let seat = codec::seat_columns(&c.seat)?;
+        let nuance = c.nuance.as_ref();
+        self.store(
+            RecordKind::Candidacy,
+            id,
+            PUT_CANDIDACY,
+            params![
+                id,
+                c.person.get(),
+                c.election.get(),
+                c.round,
+                c.constituency.get(),
+                seat.kind,
+                seat.list,
+                seat.section,
+                seat.order,
+                seat.index,
+                seat.partner,
+                seat.substitute_of,
+                c.roles.bits(),
+                nuance.map(|n| n.code.as_str()),
+                nuance.and_then(|n| n.label.as_deref()),
+                c.panel,
+                c.outgoing,
+                c.community_council,
+                c.withdrawn
+            ],
+            &[
+                (RecordKind::Person, Some(c.person.get())),
+                (RecordKind::Election, Some(c.election.get())),
+                (RecordKind::Constituency, Some(c.constituency.get())),
+                (RecordKind::List, seat.list),
+                (RecordKind::Section, seat.section),
+                (RecordKind::Candidacy, seat.partner),
+                (RecordKind::Candidacy, seat.substitute_of),
+            ],
+            &|s| {
+                let holder = SeatKey::of(c).and_then(|key| s.candidacy_at(&key).ok().flatten());
+                match holder {
+                    Some(other) => format!("candidacy {} already holds this seat", other.id),
+                    None => format!("another candidacy already holds the seat of candidacy {id}"),
+                }
+            },
+        )
+    }
+
+    fn put_participant(&mut self, participant: &Participant) -> Result<()> {
+        let id = participant.id.get();
+        self.store(
+            RecordKind::Participant,
+            id,
+            PUT_PARTICIPANT,
+            params![
+                id,
+                participant.name.as_str(),
+                participant.email,
+                participant.moderator,
+                codec::instant(participant.registered_at)
+            ],
+            &[],
+            &|_| generic_conflict(RecordKind::Participant, id),
+        )
+    }
+
+    fn put_responsibility(&mut self, r: &Responsibility) -> Result<()> {
+        let id = r.id.get();
+        let [candidacy, list, constituency] = codec::target_columns(r.target);
+        self.store(
+            RecordKind::Responsibility,
+            id,
+            PUT_RESPONSIBILITY,
+            params![
+                id,
+                r.participant.get(),
+                candidacy,
+                list,
+                constituency,
+                r.status.name(),
+                codec::instant(r.requested_at),
+                r.decided_by.map(ParticipantId::get),
+                codec::instant_opt(r.decided_at),
+                codec::instant_opt(r.expires_at)
+            ],
+            &[
+                (RecordKind::Participant, Some(r.participant.get())),
+                (RecordKind::Candidacy, candidacy),
+                (RecordKind::List, list),
+                (RecordKind::Constituency, constituency),
+                (RecordKind::Participant, r.decided_by.map(ParticipantId::get)),
+            ],
+            &|_| generic_conflict(RecordKind::Responsibility, id),
+        )
+    }
+
+    fn put_contact_detail(&mut self, detail: &ContactDetail) -> Result<()> {
+        let id = detail.id.get();
+        let [person, list] = codec::owner_columns(detail.owner);
+        self.store(
+            RecordKind::ContactDetail,
+            id,
+            PUT_CONTACT_DETAIL,
+            params![
+                id,
+                person,
+                list,
+                detail.point.channel().code(),
+                detail.point.value(),
+                detail.label,
+                detail.source,
+                detail.added_by.get(),
+                codec::instant(detail.added_at),
+                detail.status.name(),
+                codec::visibility_name(detail.visibility),
+                detail.note
+            ],
+            &[
+                (RecordKind::Person, person),
+                (RecordKind::List, list),
+                (RecordKind::Participant, Some(detail.added_by.get())),
+            ],
+            &|_| generic_conflict(RecordKind::ContactDetail, id),
+        )
+    }
+
+    fn delete_contact_detail(&mut self, id: ContactDetailId) -> Result<()> {
+        let deleted = self
+            .statement("DELETE FROM contact_detail WHERE id = ?1")?
+            .execute([id.get()])
+            .map_err(|e| sql(&format!("delete contact detail {id}"), e))?;
+        if deleted == 0 {
+            return Err(Error::not_found(RecordKind::ContactDetail, id));
+        }
+        Ok(())
+    }
+
+    fn put_contact_action(&mut self, action: &ContactAction) -> Result<()> {
+        let id = action.id.get();
+        let [candidacy, list] = codec::action_target_columns(action.target);
+        self.store(
+            RecordKind::ContactAction,
+            id,
+            PUT_CONTACT_ACTION,
+            params![
+                id,
+                action.participant.get(),
+                candidacy,
+                list,
+                action.channel.code(),
+                codec::instant(action.at),
+                action.outcome.name(),
+                action.note,
+                action.template.map(TemplateId::get),
+                action.marathon.map(MarathonId::get)
+            ],
+            &[
+                (RecordKind::Participant, Some(action.participant.get())),
+                (RecordKind::Candidacy, candidacy),
+                (RecordKind::List, list),
+                (RecordKind::Template, action.template.map(TemplateId::get)),
+                (RecordKind::Marathon, action.marathon.map(MarathonId::get)),
+            ],
+            &|_| generic_conflict(RecordKind::ContactAction, id),
+        )
+    }
+
+    fn put_pledge(&mut self, pledge: &Pledge) -> Result<()> {
+        let id = pledge.id.get();
+        self.store(
+            RecordKind::Pledge,
+            id,
+            PUT_PLEDGE,
+            params![id, pledge.name.as_str(), pledge.version, pledge.text],
+            &[],
+            &|_| generic_conflict(RecordKind::Pledge, id),
+        )
+    }
+
+    fn put_pledge_answer(&mut self, answer: &PledgeAnswer) -> Result<()> {
+        let id = answer.id.get();
+        let [person, list] = codec::subject_columns(answer.subject);
+        let (kind, evidence) = match &answer.answer {
+            Answer::Signed { evidence } => ("signed", Some(evidence.as_str())),
+            Answer::Declined => ("declined", None),
+        };
+        self.store(
+            RecordKind::PledgeAnswer,
+            id,
+            PUT_PLEDGE_ANSWER,
+            params![
+                id,
+                answer.pledge.get(),
+                person,
+                list,
+                kind,
+                evidence,
+                codec::day(answer.date),
+                answer.recorded_by.get(),
+                codec::instant(answer.recorded_at)
+            ],
+            &[
+                (RecordKind::Pledge, Some(answer.pledge.get())),
+                (RecordKind::Person, person),
+                (RecordKind::List, list),
+                (RecordKind::Participant, Some(answer.recorded_by.get())),
+            ],
+            &|_| generic_conflict(RecordKind::PledgeAnswer, id),
+        )
+    }
+
+    fn delete_pledge_answer(&mut self, id: PledgeAnswerId) -> Result<()> {
+        let deleted = self
+            .statement("DELETE FROM pledge_answer WHERE id = ?1")?
+            .execute([id.get()])
+            .map_err(|e| sql(&format!("delete pledge answer {id}"), e))?;
+        if deleted == 0 {
+            return Err(Error::not_found(RecordKind::PledgeAnswer, id));
+        }
+        Ok(())
+    }
+
+    fn put_marathon(&mut self, marathon: &Marathon) -> Result<()> {
+        let id = marathon.id.get();
+        let goal = codec::to_json(&marathon.goal, "a marathon's goal")?;
+        self.store(
+            RecordKind::Marathon,
+            id,
+            PUT_MARATHON,
+            params![
+                id,
+                marathon.name.as_str(),
+                marathon.number,
+                codec::instant(marathon.starts_at),
+                codec::instant(marathon.ends_at),
+                goal,
+                marathon.created_by.get()
+            ],
+            &[(RecordKind::Participant, Some(marathon.created_by.get()))],
+            &|_| generic_conflict(RecordKind::Marathon, id),
+        )
+    }
+
+    fn put_template(&mut self, template: &Template) -> Result<()> {
+        let id = template.id.get();
+        self.store(
+            RecordKind::Template,
+            id,
+            PUT_TEMPLATE,
+            params![
+                id,
+                template.owner.get(),
+                template.name.as_str(),
+                template.subject,
+                template.body
+            ],
+            &[(RecordKind::Participant, Some(template.owner.get()))],
+            &|_| generic_conflict(RecordKind::Template, id),
+        )
+    }
+
+    fn put_proposal(&mut self, proposal: &Proposal) -> Result<()> {
+        let id = proposal.id.get();
+        let change = codec::to_json(&proposal.change, "a proposed change")?;
+        self.store(
+            RecordKind::Proposal,
+            id,
+            PUT_PROPOSAL,
+            params![
+                id,
+                proposal.author.get(),
+                codec::instant(proposal.created_at),
+                proposal.source,
+                change,
+                proposal.status.name(),
+                proposal.decided_by.map(ParticipantId::get),
+                codec::instant_opt(proposal.decided_at)
+            ],
+            &[
+                (RecordKind::Participant, Some(proposal.author.get())),
+                (
+                    RecordKind::Participant,
+                    proposal.decided_by.map(ParticipantId::get),
+                ),
+            ],
+            &|_| generic_conflict(RecordKind::Proposal, id),
+        )
+    }
+
+    fn put_reservation(&mut self, reservation: &Reservation) -> Result<()> {
+        let id = reservation.id.get();
+        self.store(
+            RecordKind::Reservation,
+            id,
+            PUT_RESERVATION,
+            params![
+                id,
+                reservation.candidacy.get(),
+                reservation.participant.get(),
+                reservation.queue.name(),
+                codec::instant(reservation.taken_at),
+                codec::instant(reservation.until),
+                reservation.marathon.map(MarathonId::get),
+                codec::instant_opt(reservation.released_at)
+            ],
+            &[
+                (RecordKind::Candidacy, Some(reservation.candidacy.get())),
+                (RecordKind::Participant, Some(reservation.participant.get())),
+                (RecordKind::Marathon, reservation.marathon.map(MarathonId::get)),
+            ],
+            &|_| generic_conflict(RecordKind::Reservation, id),
+        )
+    }
+
+    fn append_audit(&mut self, record: &AuditRecord) -> Result<()> {
+        let id = record.id.get();
+        let before = record
+            .before
+            .as_ref()
+            .map(|v| codec::to_json(v, "an audit entry"))
+            .transpose()?;
+        let after = record
+            .after
+            .as_ref()
+            .map(|v| codec::to_json(v, "an audit entry"))
+            .transpose()?;
+        self.store(
+            RecordKind::Audit,
+            id,
+            APPEND_AUDIT,
+            params![
+                id,
+                record.actor.map(ParticipantId::get),
+                codec::instant(record.at),
+                record.source,
+                record.kind.name(),
+                record.record,
+                record.action.name(),
+                before,
+                after,
+                record.person.map(PersonId::get),
+                record.reverts.map(AuditId::get)
+            ],
+            &[],
+            &|_| format!("audit entry {id} already exists and is never rewritten"),
+        )
+    }
+
+    fn scrub_audit(&mut self, person: PersonId) -> Result<u64> {
+        let scrubbed = self
+            .statement(
+                "UPDATE audit SET before = NULL, after = NULL, source = NULL WHERE person = ?1",
+            )?
+            .execute([person.get()])
+            .map_err(|e| sql("scrub the audit history", e))?;
+        self.scrubbed = true;
+        trace!(person = person.get(), scrubbed, "audit history scrubbed");
+        Ok(scrubbed as u64)
+    }
+}
