@@ -184,6 +184,21 @@ impl Records {
         format!("Records[{}]({} records)", self.class, self.rows.len())
     }
 
+    fn __eq__<'py>(
+        &self,
+        py: Python<'py>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let other = if let Ok(records) = other.cast::<Records>() {
+            records.get().to_list(py)?.into_any()
+        } else if other.is_instance_of::<PyList>() {
+            other.clone()
+        } else {
+            return Ok(py.NotImplemented().into_bound(py));
+        };
+        self.to_list(py)?.eq(other)?.into_bound_py_any(py)
+    }
+
     /// The name of the records' class.
     #[getter]
     fn record_class(&self) -> &'static str {
