@@ -14,7 +14,7 @@ use candidats as core;
 use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::exceptions::{PyImportError, PyIndexError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PySlice};
 use pyo3::{IntoPyObjectExt, PyClass};
 
 use crate::scope::Scope;
@@ -100,6 +100,7 @@ trait Rows: Send + Sync {
     fn columns(&self) -> &'static [&'static str];
     fn item<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>>;
     fn row<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Vec<Bound<'py, PyAny>>>;
+    fn pick(&self, indices: &[usize]) -> Arc<dyn Rows>;
 }
 
 impl<T: Record> Rows for Vec<T> {
@@ -123,6 +124,15 @@ impl<T: Record> Rows for Vec<T> {
             Some(record) => record.row(py),
             None => Err(PyIndexError::new_err("record index out of range")),
         }
+    }
+
+    fn pick(&self, indices: &[usize]) -> Arc<dyn Rows> {
+        Arc::new(
+            indices
+                .iter()
+                .filter_map(|index| self.get(*index).cloned())
+                .collect::<Vec<T>>(),
+        )
     }
 }
 
@@ -165,10 +175,31 @@ impl Records {
         self.rows.len()
     }
 
-    fn __getitem__<'py>(&self, py: Python<'py>, index: isize) -> PyResult<Bound<'py, PyAny>> {
-        let len = self.rows.len() as isize;
-        let position = if index < 0 { index + len } else { index };
-        if position < 0 || position >= len {
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        index: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let len = self.rows.len();
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let bounds = slice.indices(len as isize)?;
+            let indices: Vec<usize> = (0..bounds.slicelength)
+                .map(|i| (bounds.start + i as isize * bounds.step) as usize)
+                .collect();
+            let picked = Records {
+                rows: self.rows.pick(&indices),
+                class: self.class,
+            };
+            return Ok(Bound::new(py, picked)?.into_any());
+        }
+
+        let index: isize = index.extract()?;
+        let position = if index < 0 {
+            index + len as isize
+        } else {
+            index
+        };
+        if position < 0 || position >= len as isize {
             return Err(PyIndexError::new_err(format!(
                 "record index {index} out of range for {len} records"
             )));
@@ -1113,7 +1144,8 @@ record! {
         kind: String,
         /// The constituency's or list's identifier (None for a nuance).
         id: Option<i64>,
-        /// The constituency's or list's name, or the nuance code.
+        /// The constituency's or list's name, or the nuance's label (its
+        /// code when the label is unknown).
         name: String,
         /// The constituency's, list's or nuance's code, when it has one.
         code: Option<String>,

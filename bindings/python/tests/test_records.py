@@ -52,6 +52,10 @@ def test_records_is_a_sequence(seeded):
     assert [c.id for c in candidacies] == list(range(1, 16))
     assert candidacies[-1].id == 15
     assert candidacies.to_list()[0] == candidacies[0]
+    assert [c.id for c in candidacies[2:5]] == [3, 4, 5]
+    assert [c.id for c in candidacies[::-7]] == [15, 8, 1]
+    assert candidacies[2:5].to_columns()["id"] == [3, 4, 5]
+    assert candidacies == candidacies.to_list() and candidacies != candidacies[1:]
     with pytest.raises(IndexError):
         candidacies[15]
     assert "15 records" in repr(candidacies)

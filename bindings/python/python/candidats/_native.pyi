@@ -5,7 +5,7 @@
 import datetime
 import os
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, Literal, TypeVar, Union, final
+from typing import Any, Generic, Literal, TypeVar, Union, final, overload
 
 __version__: str
 
@@ -366,7 +366,10 @@ class Records(Generic[_R]):
     @property
     def columns(self) -> list[str]: ...
     def __len__(self) -> int: ...
+    @overload
     def __getitem__(self, index: int) -> _R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Records[_R]: ...
     def __iter__(self) -> Iterator[_R]: ...
     def to_list(self) -> list[_R]: ...
     def to_columns(self) -> dict[str, list[Any]]:
