@@ -14,7 +14,8 @@ import candidats
 UTC = datetime.timezone.utc
 START = datetime.datetime(2021, 6, 1, 9, 0, tzinfo=UTC)
 
-SHARED_DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+# The official files, beside the repository: `../shared/data` from its root.
+SHARED_DATA = pathlib.Path(__file__).resolve().parents[4] / "shared" / "data"
 
 REGIONAL_HEADER = (
     ",region_code,region_name,geo_code,geo_name,board_number,list_code,list_name,"
