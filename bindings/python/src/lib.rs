@@ -5,8 +5,9 @@
 //! `open(url)` opens a store as `candidats::open` does and returns a
 //! `Campaign`; records come back as frozen classes with typed attributes,
 //! lists of them as `Records` that convert to columns and to pandas; the
-//! library's errors become exceptions under `CandidatsError` (see
-//! [`error`]). Every call into the library releases the GIL.
+//! library's errors become exceptions under `CandidatsError`, and file
+//! errors Python's own `OSError` subclasses. Every call into the library
+//! releases the GIL.
 //!
 //! The module is built with maturin (`bindings/python/pyproject.toml`) and
 //! tested with pytest (`bindings/python/test.sh`):
