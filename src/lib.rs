@@ -29,6 +29,7 @@ use std::sync::Arc;
 pub use candidats_core::*;
 pub use candidats_import as import;
 
+pub mod html;
 pub mod popolo;
 
 #[cfg(feature = "csv")]
