@@ -5,16 +5,24 @@
 //! cargo run --release --example report
 //! cargo run --release --example report -- --election "Régionales 2021" --constituency region:84
 //! cargo run --release --example report -- --marathon 7 --json
+//! cargo run --release --example report -- --html bilan.html --lang fr
 //! ```
 //!
 //! Scope options combine: the report covers the candidacies matching them
 //! all, and counts the contact actions and answers of the period.
+//!
+//! `--html OUT.html` also writes the report as a page to publish: one
+//! self-contained file (no outside asset, it opens offline) with the
+//! figures, charts, tables and the signatories by region and list, in
+//! French or English (`--lang fr|en`). It shows no contact detail.
 
 mod common;
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use candidats::html::{self, Lang, PageOptions};
 use candidats::{
     day_start, Breakdown, Campaign, CandidateList, Constituency, ConstituencyKind, Election, Error,
     ListId, MarathonId, ProgressReport, Result, Role, RoleFigures, Scope, StoreExt,
@@ -61,6 +69,16 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as a self-contained HTML page to this file.
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
+    /// The language of the HTML page: fr or en.
+    #[arg(long, default_value = "fr", value_name = "fr|en", value_parser = parse_lang)]
+    pub lang: Lang,
+}
+
+fn parse_lang(text: &str) -> std::result::Result<Lang, String> {
+    Lang::parse(text).map_err(|e| e.to_string())
 }
 
 /// Computes the report `args` asks for and prints it to `out`; a spinner
@@ -86,6 +104,10 @@ pub fn run(args: &Args, out: &mut dyn Write, progress: bool) -> Result<ProgressR
     spinner.finish_and_clear();
     let report = report?;
 
+    if let Some(path) = &args.html {
+        let page = html::page(campaign.store(), &report, &PageOptions::new(args.lang))?;
+        std::fs::write(path, page).map_err(|e| Error::io("write", path.display(), e))?;
+    }
     if args.json {
         let json = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::invalid(format!("cannot write the report as JSON: {e}")))?;

@@ -144,7 +144,23 @@ pub fn report_page<S: Store>(
     options: &PageOptions,
 ) -> Result<String> {
     let report = campaign.report(scope)?;
-    let (title, signatories) = campaign.store().read_with(|r| {
+    page(campaign.store(), &report, options)
+}
+
+/// The page of a report already computed, with the signatories of its
+/// scope and, unless the options give one, a title naming the scope.
+///
+/// # Errors
+///
+/// [`Error::NotFound`] when the report's scope names a record the store
+/// does not hold; a backend failure.
+pub fn page<S: Store + ?Sized>(
+    store: &S,
+    report: &ProgressReport,
+    options: &PageOptions,
+) -> Result<String> {
+    let scope = &report.scope;
+    let (title, signatories) = store.read_with(|r| {
         let title = match &options.title {
             Some(title) => title.clone(),
             None => describe(r, scope, options.lang)?,
@@ -156,7 +172,7 @@ pub fn report_page<S: Store>(
         title: Some(title),
         ..options.clone()
     };
-    Ok(render(&report, &signatories, &options))
+    Ok(render(report, &signatories, &options))
 }
 
 /// The signatories of a scope, as [`ProgressReport::signatories`] counts
