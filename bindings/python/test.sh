@@ -28,5 +28,10 @@ export VIRTUAL_ENV="$venv"
 export PATH="$venv/bin:$PATH"
 maturin develop --release --quiet --manifest-path "$here/Cargo.toml"
 
+# The Rust library's `report` program: the tests compare the report
+# computed from Python with the one it prints, on the same store.
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p candidats --features csv --example report
+export CANDIDATS_REPORT_BIN="${CARGO_TARGET_DIR:-$root/target}/release/examples/report"
+
 cd "$here"
 python -m pytest -q "$@"

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
+import pathlib
+import subprocess
 
 import pytest
 
@@ -235,3 +238,53 @@ def test_breakdowns_convert_to_pandas(busy):
 
     assert frame.loc["Bretagne en commun", "contacted"] == 2
     assert frame["candidacies"].sum() == 15
+
+
+@pytest.fixture
+def report_program():
+    """The `report` example program of the Rust library, which test.sh
+    builds and names in CANDIDATS_REPORT_BIN."""
+    program = os.environ.get("CANDIDATS_REPORT_BIN")
+    if not program:
+        pytest.skip("CANDIDATS_REPORT_BIN is not set: run bindings/python/test.sh")
+    assert pathlib.Path(program).is_file(), f"{program} does not exist"
+    return program
+
+
+@pytest.mark.parametrize(
+    "options,scope",
+    [
+        ([], {}),
+        (["--election", "Régionales 2021"], {"election": 1}),
+        (["--nuance", "LUG"], {"nuance": "LUG"}),
+        (["--constituency", "region:53"], {"constituency": 1}),
+        (["--from", "2021-06-02", "--until", "2021-06-02"], {
+            "since": datetime.datetime(2021, 6, 2, tzinfo=UTC),
+            "until": datetime.datetime(2021, 6, 3, tzinfo=UTC),
+        }),
+    ],
+    ids=["all", "election", "nuance", "region", "day"],
+)
+def test_the_python_report_is_the_report_program_s(tmp_path, regional_file, clock, report_program, options, scope):
+    store = tmp_path / "campaign.db"
+    campaign = candidats.open(f"sqlite:{store}", clock=clock)
+    campaign.import_files(regional_file)
+    assert campaign.constituency(1).code == "53"
+    alice = campaign.register_moderator("Alice")
+    pledge = campaign.create_pledge(alice.id, "Pacte", "Je m'engage")
+    for candidacy in (1, 2, 5, 14):
+        campaign.record_action(alice.id, "email", "sent", candidacy=candidacy)
+    clock.advance(datetime.timedelta(days=1))
+    campaign.record_action(alice.id, "phone", "answered", candidacy=1)
+    campaign.record_answer(alice.id, pledge.id, "signed", datetime.date(2021, 6, 2), person=1, evidence="courriel")
+
+    python = from_attributes(campaign.report(**scope))
+    result = subprocess.run(
+        [report_program, "--store", f"sqlite:{store}", "--json", *options],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    rust = json.loads(result.stdout)
+    assert python.pop("generated_at") is not None and rust.pop("generated_at") is not None
+    assert python == rust
