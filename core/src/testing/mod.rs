@@ -19,10 +19,14 @@ pub mod strategies;
 
 /// Expands to one `#[test]` per behaviour of the conformance suite, each
 /// running on a fresh store built by `$make`.
+///
+/// A store that needs a server can have its tests skipped when the server
+/// is missing: with `skip_if: $skip, $make`, each test first evaluates
+/// `$skip` and returns at once when it is true (`$skip` says why).
 #[macro_export]
 macro_rules! conformance_tests {
-    ($make:expr) => {
-        $crate::conformance_tests!(@tests $make;
+    (skip_if: $skip:expr, $make:expr) => {
+        $crate::conformance_tests!(@tests ($skip) $make;
             records_round_trip,
             lookups_by_key,
             missing_records_are_not_found,
@@ -61,10 +65,16 @@ macro_rules! conformance_tests {
             random_records_round_trip,
         );
     };
-    (@tests $make:expr; $($name:ident,)*) => {
+    ($make:expr) => {
+        $crate::conformance_tests!(skip_if: false, $make);
+    };
+    (@tests ($skip:expr) $make:expr; $($name:ident,)*) => {
         $(
             #[test]
             fn $name() {
+                if $skip {
+                    return;
+                }
                 $crate::testing::conformance::$name(|| $make);
             }
         )*
