@@ -1011,7 +1011,7 @@ pub fn import<S: Store>(
                 "only moderators may import a Popolo document; participant {actor} is not one"
             )));
         }
-        let mut importer = Importer::new(w, actor, now, options, own)?;
+        let mut importer = Importer::new(w, actor, now, options, own);
         importer.run(&top)?;
         Ok(importer.report)
     })
@@ -1061,8 +1061,8 @@ struct Importer<'a, 'w> {
     options: &'a PopoloImportOptions,
     own: bool,
     report: PopoloImportReport,
-    /// Persons in the store before the import: the only ones matched.
-    known_persons: HashSet<PersonId>,
+    /// Persons this import created: never matched.
+    created_persons: HashSet<PersonId>,
     elections: HashMap<String, ElectionId>,
     rounds: HashMap<String, (ElectionId, u8)>,
     areas: HashMap<String, ConstituencyId>,
@@ -1082,9 +1082,8 @@ impl<'a, 'w> Importer<'a, 'w> {
         now: DateTime<Utc>,
         options: &'a PopoloImportOptions,
         own: bool,
-    ) -> Result<Importer<'a, 'w>> {
-        let known_persons = w.persons()?.into_iter().map(|p| p.id).collect();
-        Ok(Importer {
+    ) -> Importer<'a, 'w> {
+        Importer {
             w,
             actor,
             now,
@@ -1094,7 +1093,7 @@ impl<'a, 'w> Importer<'a, 'w> {
                 own_format: own,
                 ..PopoloImportReport::default()
             },
-            known_persons,
+            created_persons: HashSet::new(),
             elections: HashMap::new(),
             rounds: HashMap::new(),
             areas: HashMap::new(),
@@ -1104,7 +1103,7 @@ impl<'a, 'w> Importer<'a, 'w> {
             implicit_sections: HashMap::new(),
             persons: HashMap::new(),
             skipped_persons: HashMap::new(),
-        })
+        }
     }
 
     fn skip(&mut self, path: impl Into<String>, reason: impl Into<String>) {
@@ -1573,7 +1572,7 @@ impl<'a, 'w> Importer<'a, 'w> {
                     .w
                     .persons_named(surname, first)?
                     .into_iter()
-                    .filter(|p| self.known_persons.contains(&p.id))
+                    .filter(|p| !self.created_persons.contains(&p.id))
                     .filter(|p| {
                         self.options.person_match == PersonMatch::Name
                             || p.birth_date == wanted.birth_date
@@ -1592,6 +1591,7 @@ impl<'a, 'w> Importer<'a, 'w> {
         }
         let id = PersonId::new(self.w.allocate(RecordKind::Person)?);
         self.w.put_person(&Person { id, ..wanted })?;
+        self.created_persons.insert(id);
         self.report.persons_created += 1;
         if matches.len() > 1 {
             self.report.ambiguous.push(PopoloAmbiguity {

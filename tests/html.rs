@@ -187,7 +187,11 @@ fn assert_page_matches(page: &str, report: &ProgressReport, lang: Lang) {
 /// escaping, contacts over three days, signatures, a refusal, and contact
 /// details public and private.
 fn campaign() -> Fixture<DynStore> {
-    let fixture = Fixture::new(ok(candidats::open("memory:")));
+    campaign_in("memory:")
+}
+
+fn campaign_in(url: &str) -> Fixture<DynStore> {
+    let fixture = Fixture::new(ok(candidats::open(url)));
     let campaign = &fixture.campaign;
     let hostile = ImportRow {
         location: Location::file("municipales.csv").line(2),
@@ -296,7 +300,16 @@ fn campaign() -> Fixture<DynStore> {
 
 #[test]
 fn the_page_shows_the_report_figures() {
-    let fixture = campaign();
+    assert_figures_shown(&campaign());
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn the_page_shows_the_report_figures_of_a_sqlite_store() {
+    assert_figures_shown(&campaign_in("sqlite::memory:"));
+}
+
+fn assert_figures_shown(fixture: &Fixture<DynStore>) {
     for lang in [Lang::Fr, Lang::En] {
         for scope in [Scope::default(), Scope::election(fixture.election)] {
             let report = ok(fixture.campaign.report(&scope));

@@ -701,3 +701,56 @@ fn a_scope_exports_only_its_candidacies() {
     // The region and the two départements of its sections.
     assert_eq!(count("areas"), 3);
 }
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn the_round_trip_holds_through_sqlite() {
+    let fixture = rich_campaign();
+    let first = export(fixture.campaign.store(), &everything(), true);
+    let campaign = Campaign::new(ok(candidats::open("sqlite::memory:")));
+    let moderator = ok(campaign.register_moderator("Restauration", None)).id;
+
+    let options = PopoloImportOptions::new("sauvegarde.json");
+    ok(popolo::import(&campaign, moderator, &first, &options));
+
+    assert_eq!(export(campaign.store(), &everything(), true), first);
+}
+
+/// The official législatives 2024 files, both rounds: every candidate and
+/// substitute comes back identical.
+#[test]
+fn the_legislatives_2024_files_make_the_round_trip() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.exists() {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    }
+    let campaign = Campaign::new(ok(candidats::open("memory:")));
+    for (round, file) in [
+        (
+            1,
+            "legislatives-2024-candidatures-france-entiere-tour-1-2024-06-28.csv",
+        ),
+        (
+            2,
+            "legislatives-2024-candidatures-france-entiere-tour-2-2024-07-05.csv",
+        ),
+    ] {
+        ok(candidats::import::import_files(
+            &campaign,
+            &[data.join(file)],
+            &candidats::import::ImportRequest::round(round),
+            &mut |_, _| Ok(()),
+            &mut |_| {},
+        ));
+    }
+
+    let first = export(campaign.store(), &everything(), false);
+    let (restored, moderator) = empty_campaign();
+    let options = PopoloImportOptions::new("legislatives-2024.json");
+    let report = ok(popolo::import(&restored, moderator, &first, &options));
+
+    assert_eq!(report.candidacies, 2 * (4_009 + 1_094));
+    assert_eq!(report.skipped, Vec::new());
+    assert_eq!(export(restored.store(), &everything(), false), first);
+}
