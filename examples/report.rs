@@ -215,9 +215,13 @@ fn find_constituency<S: candidats::Store>(
                 .iter()
                 .map(|c| format!("{}:{} ({})", c.kind, c.code, c.name))
                 .collect();
+            let hint = if election.is_some() {
+                "give KIND:CODE"
+            } else {
+                "give KIND:CODE, or --election"
+            };
             Err(Error::invalid(format!(
-                "several constituencies have the code `{wanted}`: {}; give --election, \
-                 or KIND:CODE",
+                "several constituencies have the code `{wanted}`: {}; {hint}",
                 names.join(", ")
             )))
         }
@@ -300,7 +304,7 @@ fn print_report(
         writeln!(out)?;
         writeln!(out, "{heading}")?;
         let mut sorted: Vec<&Breakdown> = lines.iter().collect();
-        sorted.sort_by(|a, b| b.tally.candidacies.cmp(&a.tally.candidacies));
+        sorted.sort_by_key(|b| std::cmp::Reverse(b.tally.candidacies));
         for b in sorted.iter().take(limit) {
             let name = match &b.code {
                 Some(code) if !code.is_empty() && *code != b.name => {
