@@ -108,6 +108,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, TransactionBehavior};
 use tracing::debug;
 
@@ -356,6 +357,10 @@ enum Role {
 /// The settings of every connection.
 fn configure(conn: &Connection, role: Role) -> rusqlite::Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // Plans that do not depend on bound values: otherwise SQLite prepares
+    // again, at every call, the statements whose plan it would weigh
+    // against the values (an index lookup ordered by identifier).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     match role {
         Role::Writer => {
             conn.busy_timeout(BUSY_TIMEOUT)?;

@@ -1,6 +1,9 @@
 //! [`Session`]: the records of one transaction, read and written through a
 //! connection.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, CachedStatement, Connection, Params, Row};
@@ -13,12 +16,42 @@ use crate::error::{broken, sql, Broken};
 use crate::queries;
 
 /// The identifiers of one kind of record, as handed out in a transaction.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Sequence {
     /// The next identifier to hand out.
     next: i64,
     /// Whether `next` moved since it was read from the `sequence` table.
     moved: bool,
+    /// The first identifier no stored record had when the sequence was
+    /// read: records from it on are new in this transaction.
+    fresh_from: i64,
+    /// Which of the new identifiers were inserted in this transaction, one
+    /// bit each from `fresh_from`.
+    inserted: Vec<u64>,
+}
+
+impl Sequence {
+    /// Whether `id` is new, not inserted yet: a plain INSERT stores it, with
+    /// no statement journal, where a replacement needs an upsert.
+    fn is_fresh(&self, id: i64) -> bool {
+        match usize::try_from(id - self.fresh_from) {
+            Ok(offset) => self
+                .inserted
+                .get(offset / 64)
+                .is_none_or(|word| word & (1 << (offset % 64)) == 0),
+            Err(_) => false,
+        }
+    }
+
+    fn mark_inserted(&mut self, id: i64) {
+        if let Ok(offset) = usize::try_from(id - self.fresh_from) {
+            let word = offset / 64;
+            if self.inserted.len() <= word {
+                self.inserted.resize(word + 1, 0);
+            }
+            self.inserted[word] |= 1 << (offset % 64);
+        }
+    }
 }
 
 /// One transaction's view of the store. Reads run on its connection's
@@ -27,6 +60,9 @@ struct Sequence {
 pub(crate) struct Session<'c> {
     conn: &'c Connection,
     sequences: [Option<Sequence>; KINDS],
+    /// Sections already read or written: an import asks for the same few
+    /// at every line.
+    sections: RefCell<HashMap<SectionId, Section>>,
     /// Whether personal data was erased: the store then clears the journal
     /// once the transaction is committed.
     pub(crate) scrubbed: bool,
@@ -182,7 +218,8 @@ impl<'c> Session<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Session<'c> {
         Session {
             conn,
-            sequences: [None; KINDS],
+            sequences: std::array::from_fn(|_| None),
+            sections: RefCell::new(HashMap::new()),
             scrubbed: false,
         }
     }
@@ -247,21 +284,38 @@ impl<'c> Session<'c> {
             .ok_or_else(|| Error::not_found(kind, id))
     }
 
-    /// Runs a write; on success, keeps the record kind's sequence past `id`.
+    /// Stores a record with `upsert`, an `INSERT ... ON CONFLICT (id) DO
+    /// UPDATE`; or, for an identifier new in this transaction, with its
+    /// plain `INSERT` part. On success, keeps the record kind's sequence
+    /// past `id`.
     fn store(
         &mut self,
         kind: RecordKind,
         id: i64,
-        text: &str,
+        upsert: &str,
         params: impl Params,
         references: &[(RecordKind, Option<i64>)],
         conflict: &dyn Fn(&Session<'c>) -> String,
     ) -> Result<()> {
+        let fresh = self.sequence(kind)?.is_fresh(id);
+        let text = match upsert.split_once(" ON CONFLICT") {
+            Some((insert, _)) if fresh => insert,
+            _ => upsert,
+        };
+
         let result = self.statement(text)?.execute(params);
-        match result {
-            Ok(_) => self.bump(kind, id),
-            Err(error) => Err(self.refused(kind, id, error, references, conflict)),
+        if let Err(error) = result {
+            return Err(self.refused(kind, id, error, references, conflict));
         }
+        let sequence = self.sequence(kind)?;
+        if fresh {
+            sequence.mark_inserted(id);
+        }
+        if sequence.next <= id {
+            sequence.next = id + 1;
+            sequence.moved = true;
+        }
+        Ok(())
     }
 
     /// The library's error for a refused write.
@@ -324,26 +378,22 @@ impl<'c> Session<'c> {
                 .statement(&text)?
                 .query_row([kind.name()], |row| row.get(0))
                 .map_err(|e| sql("read an identifier sequence", e))?;
-            self.sequences[index] = Some(Sequence { next, moved: false });
+            self.sequences[index] = Some(Sequence {
+                next,
+                moved: false,
+                fresh_from: next,
+                inserted: Vec::new(),
+            });
         }
         self.sequences[index]
             .as_mut()
             .ok_or_else(|| Error::backend("SQLite store: lost a sequence", LostSequence))
     }
 
-    fn bump(&mut self, kind: RecordKind, id: i64) -> Result<()> {
-        let sequence = self.sequence(kind)?;
-        if sequence.next <= id {
-            sequence.next = id + 1;
-            sequence.moved = true;
-        }
-        Ok(())
-    }
-
     /// Writes the sequences that moved, before the commit.
     pub(crate) fn save_sequences(&mut self) -> Result<()> {
         for kind in RecordKind::ALL {
-            if let Some(sequence) = self.sequences[*kind as usize] {
+            if let Some(sequence) = &self.sequences[*kind as usize] {
                 if sequence.moved {
                     self.statement(SAVE_SEQUENCE)?
                         .execute(params![kind.name(), sequence.next])
@@ -481,12 +531,17 @@ impl CampaignRead for Session<'_> {
     }
 
     fn section(&self, id: SectionId) -> Result<Section> {
-        self.get(
+        if let Some(section) = self.sections.borrow().get(&id) {
+            return Ok(section.clone());
+        }
+        let section = self.get(
             RecordKind::Section,
             id.get(),
             &select(codec::SECTION, "section", " WHERE id = ?1"),
             codec::section,
-        )
+        )?;
+        self.sections.borrow_mut().insert(id, section.clone());
+        Ok(section)
     }
 
     fn sections(&self, list: ListId) -> Result<Vec<Section>> {
@@ -1010,6 +1065,7 @@ impl CampaignWrite for Session<'_> {
 
     fn put_section(&mut self, section: &Section) -> Result<()> {
         let id = section.id.get();
+        self.sections.borrow_mut().remove(&section.id);
         self.store(
             RecordKind::Section,
             id,
