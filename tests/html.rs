@@ -8,6 +8,11 @@ use candidats_core::testing::fixtures::{self, ok, Fixture};
 use candidats_core::testing::model::plan_2015;
 use chrono::Duration;
 
+#[cfg(feature = "sqlite")]
+#[allow(dead_code)]
+#[path = "../examples/report.rs"]
+mod report;
+
 /// One figure of the page: its exact value and its visible text.
 #[derive(Debug)]
 struct Shown {
@@ -478,4 +483,40 @@ fn the_2015_campaign_page_shows_its_published_figures() {
     if let Some(path) = std::env::var_os("CANDIDATS_REPORT_HTML") {
         ok(std::fs::write(&path, &page).map_err(|e| Error::io("write", "the page", e)));
     }
+}
+
+/// The `report` example writes the page of the report it prints.
+#[cfg(feature = "sqlite")]
+#[test]
+fn the_report_example_writes_the_page() {
+    use clap::Parser;
+
+    let dir = ok(tempfile::tempdir().map_err(|e| Error::io("create", "a folder", e)));
+    let store = format!("sqlite:{}", dir.path().join("campaign.db").display());
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/data/legislatives-2024-sample.csv");
+    let campaign = Campaign::new(ok(candidats::open(&store)));
+    ok(candidats::import::import_files(
+        &campaign,
+        &[sample],
+        &candidats::import::ImportRequest::round(1),
+        &mut |_, _| Ok(()),
+        &mut |_| {},
+    ));
+    drop(campaign);
+    let page_path = dir.path().join("bilan.html");
+    let page_arg = page_path.display().to_string();
+
+    let args = report::Args::parse_from([
+        "report", "--store", &store, "--html", &page_arg, "--lang", "en",
+    ]);
+    let printed = ok(report::run(&args, &mut Vec::new(), false));
+
+    let page =
+        ok(std::fs::read_to_string(&page_path).map_err(|e| Error::io("read", "the page", e)));
+    assert!(page.contains("<html lang=\"en\">"));
+    assert_eq!(printed.candidacies, 133);
+    assert_page_matches(&page, &printed, Lang::En);
+    let refused = report::Args::try_parse_from(["report", "--lang", "de"]);
+    assert!(refused.is_err());
 }
