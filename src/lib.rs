@@ -11,7 +11,8 @@
 //! This crate is the one to depend on. It re-exports the domain and the
 //! campaign rules of `candidats-core`, the official-file readers of
 //! `candidats-import` as [`import`], and the stores, each behind a feature:
-//! SQLite (`sqlite`, on by default), CSV files (`csv`).
+//! SQLite (`sqlite`, on by default), CSV files (`csv`), PostgreSQL
+//! (`postgres`; `postgres-tls` adds TLS).
 //!
 //! ```
 //! use candidats::{Campaign, Scope};
@@ -34,6 +35,8 @@ pub mod popolo;
 
 #[cfg(feature = "csv")]
 pub use candidats_csv::CsvStore;
+#[cfg(feature = "postgres")]
+pub use candidats_postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use candidats_sqlite::SqliteStore;
 
@@ -111,6 +114,12 @@ fn open_csv(_dir: &str) -> Result<DynStore> {
     ))
 }
 
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<DynStore> {
+    Ok(Arc::new(PostgresStore::open(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
 fn open_postgres(_url: &str) -> Result<DynStore> {
     Err(Error::unsupported(
         "this build of candidats has no PostgreSQL store: enable the `postgres` feature",
