@@ -1446,11 +1446,13 @@ impl<'a, 'w> Importer<'a, 'w> {
             return Ok(());
         };
         let id = record.get("id").and_then(Value::as_str).map(str::to_string);
-        let text = |key: &str| record.get(key).and_then(Value::as_str).map(str::trim);
+        let text = |key: &str| record.get(key).and_then(Value::as_str);
 
+        // Names are kept as written, spaces included, as the official files
+        // give them.
         let (surname, first_name) = match (text("family_name"), text("name")) {
-            (Some(family), _) if !family.is_empty() => (family, text("given_name")),
-            (_, Some(name)) if !name.is_empty() => (name, None),
+            (Some(family), _) if !family.trim().is_empty() => (family, text("given_name")),
+            (_, Some(name)) if !name.trim().is_empty() => (name, None),
             _ => {
                 let reason = "a person needs a `family_name` or a `name`";
                 self.skip(path, reason);
@@ -1462,7 +1464,7 @@ impl<'a, 'w> Importer<'a, 'w> {
         };
         let names = Name::new(surname).and_then(|surname| {
             let first = first_name
-                .filter(|first| !first.is_empty())
+                .filter(|first| !first.trim().is_empty())
                 .map(Name::new)
                 .transpose()?;
             Ok((surname, first))

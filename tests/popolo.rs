@@ -3,6 +3,7 @@
 use candidats::popolo::{self, PopoloExportOptions, PopoloImportOptions};
 use candidats::*;
 use candidats_core::testing::fixtures::{self, ok, Fixture};
+use candidats_core::testing::strategies;
 use serde_json::Value;
 
 fn area(kind: ConstituencyKind, code: &str, name: &str) -> AreaSpec {
@@ -753,4 +754,68 @@ fn the_legislatives_2024_files_make_the_round_trip() {
     assert_eq!(report.candidacies, 2 * (4_009 + 1_094));
     assert_eq!(report.skipped, Vec::new());
     assert_eq!(export(restored.store(), &everything(), false), first);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 32,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any names and contact details, with quotes, line breaks, emoji and
+    /// right-to-left marks, come back as they were.
+    #[test]
+    fn random_persons_and_details_make_the_round_trip(
+        persons in proptest::collection::vec(strategies::person(), 24),
+        details in proptest::collection::vec(
+            (0usize..25, strategies::contact_detail()),
+            0..40,
+        ),
+        label in strategies::name(),
+        short_label in proptest::option::of(strategies::text()),
+    ) {
+        let fixture = Fixture::new(ok(candidats::open("memory:")));
+        let moderator = fixture.moderator;
+        let candidacies = fixture.candidacies.clone();
+        ok(fixture.campaign.store().write_with(|w| {
+            for (c, person) in candidacies.iter().zip(&persons) {
+                w.put_person(&Person { id: c.person, ..person.clone() })?;
+            }
+            let first_list = candidacies[0].list().unwrap_or(ListId::new(0));
+            let mut list = w.list(first_list)?;
+            list.label = label.clone();
+            list.short_label = short_label.clone();
+            w.put_list(&list)?;
+            for (index, detail) in &details {
+                let owner = match candidacies.get(*index) {
+                    Some(c) => Owner::Person(c.person),
+                    None => Owner::List(first_list),
+                };
+                let taken = w
+                    .contact_details(Some(owner))?
+                    .iter()
+                    .any(|d| d.point == detail.point);
+                if taken {
+                    continue;
+                }
+                let id = ContactDetailId::new(w.allocate(RecordKind::ContactDetail)?);
+                w.put_contact_detail(&ContactDetail {
+                    id,
+                    owner,
+                    added_by: moderator,
+                    ..detail.clone()
+                })?;
+            }
+            Ok(())
+        }));
+        let first = export(fixture.campaign.store(), &everything(), true);
+
+        let (campaign, moderator) = empty_campaign();
+        let options = PopoloImportOptions::new("sauvegarde.json");
+        let report = ok(popolo::import(&campaign, moderator, &first, &options));
+
+        proptest::prop_assert_eq!(report.skipped, Vec::new());
+        proptest::prop_assert_eq!(export(campaign.store(), &everything(), true), first);
+    }
 }
