@@ -1,4 +1,5 @@
-//! Layouts: how the columns of a candidate file map to an [`ImportRow`].
+//! Layouts: how the columns of a candidate file map to an
+//! [`ImportRow`](candidats_core::ImportRow).
 //!
 //! A layout is a small text file. Lines starting with `#` are comments;
 //! blank lines are ignored; every other line is a `[section]` heading or a
