@@ -520,3 +520,25 @@ fn the_report_example_writes_the_page() {
     let refused = report::Args::try_parse_from(["report", "--lang", "de"]);
     assert!(refused.is_err());
 }
+
+proptest::proptest! {
+    /// Escaped text holds no markup character and reads back as given.
+    #[test]
+    fn escaping_keeps_the_text_and_no_markup(
+        text in proptest::prop_oneof![
+            candidats_core::testing::strategies::text(),
+            "[<>&\"'a-zé ;#/]{0,30}",
+        ]
+    ) {
+        let escaped = html::escape(&text);
+
+        proptest::prop_assert!(!escaped.contains(['<', '>', '"', '\'']));
+        let back = escaped
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        proptest::prop_assert_eq!(back, text);
+    }
+}
