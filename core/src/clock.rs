@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 
 /// A source of the current time. The campaign asks it whenever it stamps a
 /// record, so that tests and simulations can run at any date.
@@ -12,13 +12,15 @@ pub trait Clock: Send + Sync + fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
 }
 
-/// The system's clock.
+/// The system's clock, read to the microsecond: the finest instant every
+/// store keeps (PostgreSQL's `timestamptz` holds microseconds), so that what
+/// the campaign writes reads back equal.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 
@@ -69,5 +71,19 @@ impl Clock for ManualClock {
             Ok(guard) => *guard,
             Err(poisoned) => *poisoned.into_inner(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Timelike;
+
+    use super::*;
+
+    #[test]
+    fn the_system_clock_reads_whole_microseconds() {
+        let now = SystemClock.now();
+
+        assert_eq!(now.nanosecond() % 1_000, 0, "{now:?}");
     }
 }

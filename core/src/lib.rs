@@ -62,6 +62,7 @@ mod campaign;
 mod candidacy;
 mod clock;
 mod contact;
+mod copy;
 mod election;
 mod error;
 mod id;
@@ -94,6 +95,7 @@ pub use contact::{
     ActionTarget, Channel, ContactAction, ContactDetail, ContactPoint, DetailStatus, Outcome,
     Owner, Visibility,
 };
+pub use copy::{copy, CopySummary};
 pub use election::{
     CandidateList, Constituency, ConstituencyKind, Election, ElectionKind, Nuance, Round, Section,
 };
