@@ -140,7 +140,7 @@ pub fn run(args: &Args, out: &mut dyn Write, progress: bool) -> Result<Totals> {
         let bar = ProgressBar::new(0);
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {bytes}/{total_bytes} {msg}",
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
