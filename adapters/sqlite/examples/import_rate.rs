@@ -50,7 +50,11 @@ fn rows(count: usize) -> Vec<ImportRow> {
                     candidate: CandidateSpec {
                         surname: format!("NOM{}", line * 7919 % 1_000_003),
                         first_name: Some(format!("Prénom{}", line % 541)),
-                        sex: Some(if line % 2 == 0 { Sex::Female } else { Sex::Male }),
+                        sex: Some(if line % 2 == 0 {
+                            Sex::Female
+                        } else {
+                            Sex::Male
+                        }),
                         birth_date: None,
                         profession: None,
                         nationality: Some("FRA".into()),
@@ -90,7 +94,8 @@ fn main() -> Result<()> {
         .nth(1)
         .and_then(|n| n.replace('_', "").parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().map_err(|e| candidats_core::Error::io("create", "a folder", e))?;
+    let dir =
+        tempfile::tempdir().map_err(|e| candidats_core::Error::io("create", "a folder", e))?;
     let path = dir.path().join("campaign.db");
     let campaign = Campaign::new(SqliteStore::open(&path)?);
     let rows = rows(count);
@@ -101,13 +106,11 @@ fn main() -> Result<()> {
 
     let started = Instant::now();
     let cpu_before = thread_cpu_seconds();
-    let summary = campaign.import(
-        &mut rows.into_iter().map(Ok),
-        &options,
-        &mut |_, _| Ok(()),
-    )?;
+    let summary = campaign.import(&mut rows.into_iter().map(Ok), &options, &mut |_, _| Ok(()))?;
     let elapsed = started.elapsed().as_secs_f64();
-    let cpu = thread_cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
+    let cpu = thread_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
 
     let stored = campaign
         .store()

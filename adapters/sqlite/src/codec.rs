@@ -195,8 +195,7 @@ pub(crate) fn section(row: &Row<'_>) -> Result<Section> {
     })
 }
 
-pub(crate) const PERSON: &str =
-    "id, surname, first_name, sex, birth_date, profession, nationality";
+pub(crate) const PERSON: &str = "id, surname, first_name, sex, birth_date, profession, nationality";
 
 pub(crate) fn person(row: &Row<'_>) -> Result<Person> {
     let id = row.col::<i64>(0)?;
@@ -301,15 +300,11 @@ pub(crate) fn candidacy(row: &Row<'_>) -> Result<Candidacy> {
                 row.col::<Option<i64>>(7)?
                     .ok_or_else(|| missing("section"))?,
             ),
-            order: row
-                .col::<Option<u32>>(8)?
-                .ok_or_else(|| missing("order"))?,
+            order: row.col::<Option<u32>>(8)?.ok_or_else(|| missing("order"))?,
         },
         "single" => Seat::Single,
         "pair" => Seat::Pair {
-            index: row
-                .col::<Option<u8>>(9)?
-                .ok_or_else(|| missing("index"))?,
+            index: row.col::<Option<u8>>(9)?.ok_or_else(|| missing("index"))?,
             partner: row.col::<Option<i64>>(10)?.map(CandidacyId::new),
         },
         "substitute" => Seat::Substitute {

@@ -280,10 +280,7 @@ impl SqliteStore {
     }
 }
 
-fn run_read(
-    conn: &Connection,
-    f: &mut dyn FnMut(&dyn CampaignRead) -> Result<()>,
-) -> Result<()> {
+fn run_read(conn: &Connection, f: &mut dyn FnMut(&dyn CampaignRead) -> Result<()>) -> Result<()> {
     let tx = begin(conn, TransactionBehavior::Deferred)?;
     let session = Session::new(&tx);
 

@@ -108,7 +108,8 @@ impl Filter {
     }
 }
 
-const PUT_ELECTION: &str = "INSERT INTO election (id, kind, name, rounds, round1_date, round2_date) \
+const PUT_ELECTION: &str =
+    "INSERT INTO election (id, kind, name, rounds, round1_date, round2_date) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
      name = excluded.name, rounds = excluded.rounds, round1_date = excluded.round1_date, \
      round2_date = excluded.round2_date";
@@ -331,13 +332,11 @@ impl<'c> Session<'c> {
             Some(Broken::Unique) => Error::conflict(conflict(self)),
             Some(Broken::ForeignKey) => match self.first_missing(references) {
                 Ok(Some((missing, missing_id))) => Error::not_found(missing, missing_id),
-                _ => Error::invalid(format!(
-                    "{kind} {id} names a record that does not exist"
-                )),
+                _ => Error::invalid(format!("{kind} {id} names a record that does not exist")),
             },
-            Some(Broken::Check) => Error::invalid(format!(
-                "{kind} {id} breaks a rule of the store: {error}"
-            )),
+            Some(Broken::Check) => {
+                Error::invalid(format!("{kind} {id} breaks a rule of the store: {error}"))
+            }
             None => sql(&format!("store {kind} {id}"), error),
         }
     }
@@ -585,7 +584,11 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Candidacy,
             id.get(),
-            concat!("SELECT ", candidacy_columns!(), " FROM candidacy c WHERE c.id = ?1"),
+            concat!(
+                "SELECT ",
+                candidacy_columns!(),
+                " FROM candidacy c WHERE c.id = ?1"
+            ),
             codec::candidacy,
         )
     }
@@ -862,7 +865,11 @@ impl CampaignRead for Session<'_> {
     fn proposals(&self, status: Option<ProposalStatus>) -> Result<Vec<Proposal>> {
         match status {
             Some(status) => self.fetch_all(
-                &select(codec::PROPOSAL, "proposal", " WHERE status = ?1 ORDER BY id"),
+                &select(
+                    codec::PROPOSAL,
+                    "proposal",
+                    " WHERE status = ?1 ORDER BY id",
+                ),
                 [status.name()],
                 codec::proposal,
             ),
@@ -1210,7 +1217,10 @@ impl CampaignWrite for Session<'_> {
                 (RecordKind::Candidacy, candidacy),
                 (RecordKind::List, list),
                 (RecordKind::Constituency, constituency),
-                (RecordKind::Participant, r.decided_by.map(ParticipantId::get)),
+                (
+                    RecordKind::Participant,
+                    r.decided_by.map(ParticipantId::get),
+                ),
             ],
             &|_| generic_conflict(RecordKind::Responsibility, id),
         )
@@ -1428,7 +1438,10 @@ impl CampaignWrite for Session<'_> {
             &[
                 (RecordKind::Candidacy, Some(reservation.candidacy.get())),
                 (RecordKind::Participant, Some(reservation.participant.get())),
-                (RecordKind::Marathon, reservation.marathon.map(MarathonId::get)),
+                (
+                    RecordKind::Marathon,
+                    reservation.marathon.map(MarathonId::get),
+                ),
             ],
             &|_| generic_conflict(RecordKind::Reservation, id),
         )
