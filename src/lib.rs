@@ -72,7 +72,11 @@ pub fn open(url: &str) -> Result<DynStore> {
         return open_postgres(url);
     }
     let lower = url.to_lowercase();
-    if [".db", ".sqlite", ".sqlite3"].iter().any(|ext| lower.ends_with(ext)) && !url.contains("://") {
+    if [".db", ".sqlite", ".sqlite3"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+        && !url.contains("://")
+    {
         return open_sqlite(url);
     }
     Err(Error::unsupported(format!(
@@ -132,10 +136,15 @@ mod tests {
 
     #[test]
     fn unknown_schemes_are_refused_with_the_accepted_ones() {
-        let error = open("mysql://localhost/campaign").err().map(|e| e.to_string());
+        let error = open("mysql://localhost/campaign")
+            .err()
+            .map(|e| e.to_string());
 
         let message = error.unwrap_or_default();
-        assert!(message.contains("unknown store `mysql://localhost/campaign`"), "{message}");
+        assert!(
+            message.contains("unknown store `mysql://localhost/campaign`"),
+            "{message}"
+        );
         assert!(message.contains("csv:DIR"), "{message}");
     }
 
@@ -147,7 +156,10 @@ mod tests {
     #[cfg(not(feature = "csv"))]
     #[test]
     fn a_backend_without_its_feature_says_so() {
-        let message = open("csv:/tmp/x").err().map(|e| e.to_string()).unwrap_or_default();
+        let message = open("csv:/tmp/x")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(message.contains("enable the `csv` feature"), "{message}");
     }
 }
