@@ -127,7 +127,13 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<Stri
         .map_err(|e| Error::backend(format!("SQLite store: cannot write {what} as JSON"), e))
 }
 
-pub(crate) const ELECTION: &str = "id, kind, name, rounds, round1_date, round2_date";
+/// The columns of a election, in the order its decoder reads them.
+macro_rules! election_columns {
+    () => {
+        "id, kind, name, rounds, round1_date, round2_date"
+    };
+}
+pub(crate) use election_columns;
 
 pub(crate) fn election(row: &Row<'_>) -> Result<Election> {
     let id = row.col::<i64>(0)?;
@@ -150,7 +156,13 @@ pub(crate) fn election(row: &Row<'_>) -> Result<Election> {
     )
 }
 
-pub(crate) const CONSTITUENCY: &str = "id, election, parent, kind, code, name";
+/// The columns of a constituency, in the order its decoder reads them.
+macro_rules! constituency_columns {
+    () => {
+        "id, election, parent, kind, code, name"
+    };
+}
+pub(crate) use constituency_columns;
 
 pub(crate) fn constituency(row: &Row<'_>) -> Result<Constituency> {
     let id = row.col::<i64>(0)?;
@@ -165,8 +177,13 @@ pub(crate) fn constituency(row: &Row<'_>) -> Result<Constituency> {
     })
 }
 
-pub(crate) const LIST: &str =
-    "id, election, round, constituency, panel, short_label, label, nuance_code, nuance_label";
+/// The columns of a list, in the order its decoder reads them.
+macro_rules! list_columns {
+    () => {
+        "id, election, round, constituency, panel, short_label, label, nuance_code, nuance_label"
+    };
+}
+pub(crate) use list_columns;
 
 pub(crate) fn list(row: &Row<'_>) -> Result<CandidateList> {
     let id = row.col::<i64>(0)?;
@@ -183,7 +200,13 @@ pub(crate) fn list(row: &Row<'_>) -> Result<CandidateList> {
     })
 }
 
-pub(crate) const SECTION: &str = "id, list, constituency, code, implicit";
+/// The columns of a section, in the order its decoder reads them.
+macro_rules! section_columns {
+    () => {
+        "id, list, constituency, code, implicit"
+    };
+}
+pub(crate) use section_columns;
 
 pub(crate) fn section(row: &Row<'_>) -> Result<Section> {
     Ok(Section {
@@ -195,7 +218,13 @@ pub(crate) fn section(row: &Row<'_>) -> Result<Section> {
     })
 }
 
-pub(crate) const PERSON: &str = "id, surname, first_name, sex, birth_date, profession, nationality";
+/// The columns of a person, in the order its decoder reads them.
+macro_rules! person_columns {
+    () => {
+        "id, surname, first_name, sex, birth_date, profession, nationality"
+    };
+}
+pub(crate) use person_columns;
 
 pub(crate) fn person(row: &Row<'_>) -> Result<Person> {
     let id = row.col::<i64>(0)?;
@@ -339,7 +368,13 @@ pub(crate) fn candidacy(row: &Row<'_>) -> Result<Candidacy> {
     })
 }
 
-pub(crate) const PARTICIPANT: &str = "id, name, email, moderator, registered_at";
+/// The columns of a participant, in the order its decoder reads them.
+macro_rules! participant_columns {
+    () => {
+        "id, name, email, moderator, registered_at"
+    };
+}
+pub(crate) use participant_columns;
 
 pub(crate) fn participant(row: &Row<'_>) -> Result<Participant> {
     let id = row.col::<i64>(0)?;
@@ -423,8 +458,13 @@ pub(crate) fn visibility_name(visibility: Visibility) -> &'static str {
     }
 }
 
-pub(crate) const CONTACT_DETAIL: &str =
-    "id, person, list, channel, value, label, source, added_by, added_at, status, visibility, note";
+/// The columns of a contact detail, in the order its decoder reads them.
+macro_rules! contact_detail_columns {
+    () => {
+        "id, person, list, channel, value, label, source, added_by, added_at, status, visibility, note"
+    };
+}
+pub(crate) use contact_detail_columns;
 
 pub(crate) fn contact_detail(row: &Row<'_>) -> Result<ContactDetail> {
     let id = row.col::<i64>(0)?;
@@ -457,8 +497,13 @@ pub(crate) fn action_target_columns(target: ActionTarget) -> [Option<i64>; 2] {
     }
 }
 
-pub(crate) const CONTACT_ACTION: &str =
-    "id, participant, candidacy, list, channel, at, outcome, note, template, marathon";
+/// The columns of a contact action, in the order its decoder reads them.
+macro_rules! contact_action_columns {
+    () => {
+        "id, participant, candidacy, list, channel, at, outcome, note, template, marathon"
+    };
+}
+pub(crate) use contact_action_columns;
 
 pub(crate) fn contact_action(row: &Row<'_>) -> Result<ContactAction> {
     let id = row.col::<i64>(0)?;
@@ -481,7 +526,13 @@ pub(crate) fn contact_action(row: &Row<'_>) -> Result<ContactAction> {
     })
 }
 
-pub(crate) const PLEDGE: &str = "id, name, version, text";
+/// The columns of a pledge, in the order its decoder reads them.
+macro_rules! pledge_columns {
+    () => {
+        "id, name, version, text"
+    };
+}
+pub(crate) use pledge_columns;
 
 pub(crate) fn pledge(row: &Row<'_>) -> Result<Pledge> {
     let id = row.col::<i64>(0)?;
@@ -501,8 +552,13 @@ pub(crate) fn subject_columns(subject: Subject) -> [Option<i64>; 2] {
     }
 }
 
-pub(crate) const PLEDGE_ANSWER: &str =
-    "id, pledge, person, list, answer, evidence, date, recorded_by, recorded_at";
+/// The columns of a pledge answer, in the order its decoder reads them.
+macro_rules! pledge_answer_columns {
+    () => {
+        "id, pledge, person, list, answer, evidence, date, recorded_by, recorded_at"
+    };
+}
+pub(crate) use pledge_answer_columns;
 
 pub(crate) fn pledge_answer(row: &Row<'_>) -> Result<PledgeAnswer> {
     let id = row.col::<i64>(0)?;
@@ -528,7 +584,13 @@ pub(crate) fn pledge_answer(row: &Row<'_>) -> Result<PledgeAnswer> {
     })
 }
 
-pub(crate) const MARATHON: &str = "id, name, number, starts_at, ends_at, goal, created_by";
+/// The columns of a marathon, in the order its decoder reads them.
+macro_rules! marathon_columns {
+    () => {
+        "id, name, number, starts_at, ends_at, goal, created_by"
+    };
+}
+pub(crate) use marathon_columns;
 
 pub(crate) fn marathon(row: &Row<'_>) -> Result<Marathon> {
     let id = row.col::<i64>(0)?;
@@ -544,7 +606,13 @@ pub(crate) fn marathon(row: &Row<'_>) -> Result<Marathon> {
     })
 }
 
-pub(crate) const TEMPLATE: &str = "id, owner, name, subject, body";
+/// The columns of a template, in the order its decoder reads them.
+macro_rules! template_columns {
+    () => {
+        "id, owner, name, subject, body"
+    };
+}
+pub(crate) use template_columns;
 
 pub(crate) fn template(row: &Row<'_>) -> Result<Template> {
     let id = row.col::<i64>(0)?;
@@ -557,8 +625,13 @@ pub(crate) fn template(row: &Row<'_>) -> Result<Template> {
     })
 }
 
-pub(crate) const PROPOSAL: &str =
-    "id, author, created_at, source, change, status, decided_by, decided_at";
+/// The columns of a proposal, in the order its decoder reads them.
+macro_rules! proposal_columns {
+    () => {
+        "id, author, created_at, source, change, status, decided_by, decided_at"
+    };
+}
+pub(crate) use proposal_columns;
 
 pub(crate) fn proposal(row: &Row<'_>) -> Result<Proposal> {
     let id = row.col::<i64>(0)?;
@@ -575,8 +648,13 @@ pub(crate) fn proposal(row: &Row<'_>) -> Result<Proposal> {
     })
 }
 
-pub(crate) const AUDIT: &str =
-    "id, actor, at, source, kind, record, action, before, after, person, reverts";
+/// The columns of a audit, in the order its decoder reads them.
+macro_rules! audit_columns {
+    () => {
+        "id, actor, at, source, kind, record, action, before, after, person, reverts"
+    };
+}
+pub(crate) use audit_columns;
 
 pub(crate) fn audit(row: &Row<'_>) -> Result<AuditRecord> {
     let id = row.col::<i64>(0)?;
@@ -599,8 +677,13 @@ pub(crate) fn audit(row: &Row<'_>) -> Result<AuditRecord> {
     })
 }
 
-pub(crate) const RESERVATION: &str =
-    "id, candidacy, participant, queue, taken_at, until, marathon, released_at";
+/// The columns of a reservation, in the order its decoder reads them.
+macro_rules! reservation_columns {
+    () => {
+        "id, candidacy, participant, queue, taken_at, until, marathon, released_at"
+    };
+}
+pub(crate) use reservation_columns;
 
 pub(crate) fn reservation(row: &Row<'_>) -> Result<Reservation> {
     let id = row.col::<i64>(0)?;

@@ -415,8 +415,93 @@ impl std::fmt::Display for LostSequence {
 
 impl std::error::Error for LostSequence {}
 
-fn select(columns: &str, table: &str, rest: &str) -> String {
-    format!("SELECT {columns} FROM {table}{rest}")
+/// A candidacy by identifier.
+pub(crate) const CANDIDACY_BY_ID: &str = concat!(
+    "SELECT ",
+    candidacy_columns!(),
+    " FROM candidacy c WHERE c.id = ?1"
+);
+
+/// The candidacies of a person.
+pub(crate) const CANDIDACIES_OF_PERSON: &str = concat!(
+    "SELECT ",
+    candidacy_columns!(),
+    " FROM candidacy c WHERE c.person = ?1 ORDER BY c.id"
+);
+
+/// The candidacy at a list seat: section, order.
+pub(crate) const CANDIDACY_AT_LIST_SEAT: &str = concat!(
+    "SELECT ",
+    candidacy_columns!(),
+    " FROM candidacy c WHERE c.section = ?1 AND c.seat_order = ?2"
+);
+
+/// The candidacy at a panel seat: election, round, constituency, panel,
+/// pair index.
+pub(crate) const CANDIDACY_AT_PANEL_SEAT: &str = concat!(
+    "SELECT ",
+    candidacy_columns!(),
+    " FROM candidacy c WHERE c.election = ?1 AND c.round = ?2 AND c.constituency = ?3 \
+     AND c.panel = ?4 AND c.seat_index = ?5"
+);
+
+/// The substitute of a candidacy.
+pub(crate) const CANDIDACY_AT_SUBSTITUTE_SEAT: &str = concat!(
+    "SELECT ",
+    candidacy_columns!(),
+    " FROM candidacy c WHERE c.substitute_of = ?1"
+);
+
+/// The persons with a surname and first name.
+pub(crate) const PERSONS_NAMED: &str = concat!(
+    "SELECT ",
+    codec::person_columns!(),
+    " FROM person WHERE surname = ?1 AND first_name IS ?2 ORDER BY id"
+);
+
+/// The contact details of a person.
+pub(crate) const DETAILS_OF_PERSON: &str = concat!(
+    "SELECT ",
+    codec::contact_detail_columns!(),
+    " FROM contact_detail WHERE person = ?1 ORDER BY id"
+);
+
+/// The query listing the contact actions of a filter.
+pub(crate) fn actions_query(filter: &ActionFilter) -> (String, Filter) {
+    let mut f = Filter::default();
+    match filter.target {
+        Some(ActionTarget::Candidacy(c)) => {
+            let p = f.bind(c.get());
+            f.and(format!("candidacy = {p}"));
+        }
+        Some(ActionTarget::List(l)) => {
+            let p = f.bind(l.get());
+            f.and(format!("list = {p}"));
+        }
+        None => {}
+    }
+    if let Some(participant) = filter.participant {
+        let p = f.bind(participant.get());
+        f.and(format!("participant = {p}"));
+    }
+    if let Some(marathon) = filter.marathon {
+        let p = f.bind(marathon.get());
+        f.and(format!("marathon = {p}"));
+    }
+    if let Some(from) = filter.from {
+        let p = f.bind(codec::instant(from));
+        f.and(format!("at >= {p}"));
+    }
+    if let Some(until) = filter.until {
+        let p = f.bind(codec::instant(until));
+        f.and(format!("at < {p}"));
+    }
+    let text = format!(
+        "SELECT {} FROM contact_action{} ORDER BY id",
+        codec::contact_action_columns!(),
+        f.clause()
+    );
+    (text, f)
 }
 
 impl CampaignRead for Session<'_> {
@@ -424,14 +509,22 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Election,
             id.get(),
-            &select(codec::ELECTION, "election", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::election_columns!(),
+                " FROM election WHERE id = ?1"
+            ),
             codec::election,
         )
     }
 
     fn elections(&self) -> Result<Vec<Election>> {
         self.fetch_all(
-            &select(codec::ELECTION, "election", " ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::election_columns!(),
+                " FROM election ORDER BY id"
+            ),
             [],
             codec::election,
         )
@@ -439,7 +532,11 @@ impl CampaignRead for Session<'_> {
 
     fn election_named(&self, name: &str) -> Result<Option<Election>> {
         self.fetch_one(
-            &select(codec::ELECTION, "election", " WHERE name = ?1"),
+            concat!(
+                "SELECT ",
+                codec::election_columns!(),
+                " FROM election WHERE name = ?1"
+            ),
             [name],
             codec::election,
         )
@@ -449,17 +546,21 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Constituency,
             id.get(),
-            &select(codec::CONSTITUENCY, "constituency", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::constituency_columns!(),
+                " FROM constituency WHERE id = ?1"
+            ),
             codec::constituency,
         )
     }
 
     fn constituencies(&self, election: ElectionId) -> Result<Vec<Constituency>> {
         self.fetch_all(
-            &select(
-                codec::CONSTITUENCY,
-                "constituency",
-                " WHERE election = ?1 ORDER BY id",
+            concat!(
+                "SELECT ",
+                codec::constituency_columns!(),
+                " FROM constituency WHERE election = ?1 ORDER BY id"
             ),
             [election.get()],
             codec::constituency,
@@ -473,10 +574,10 @@ impl CampaignRead for Session<'_> {
         code: &str,
     ) -> Result<Option<Constituency>> {
         self.fetch_one(
-            &select(
-                codec::CONSTITUENCY,
-                "constituency",
-                " WHERE election = ?1 AND kind = ?2 AND code = ?3",
+            concat!(
+                "SELECT ",
+                codec::constituency_columns!(),
+                " FROM constituency WHERE election = ?1 AND kind = ?2 AND code = ?3"
             ),
             params![election.get(), kind.name(), code],
             codec::constituency,
@@ -487,36 +588,45 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::List,
             id.get(),
-            &select(codec::LIST, "list", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::list_columns!(),
+                " FROM list WHERE id = ?1"
+            ),
             codec::list,
         )
     }
 
     fn lists(&self, election: ElectionId) -> Result<Vec<CandidateList>> {
         self.fetch_all(
-            &select(codec::LIST, "list", " WHERE election = ?1 ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::list_columns!(),
+                " FROM list WHERE election = ?1 ORDER BY id"
+            ),
             [election.get()],
             codec::list,
         )
     }
 
     fn list_by_key(&self, key: &ListKey) -> Result<Option<CandidateList>> {
-        let base = " WHERE election = ?1 AND round = ?2 AND constituency = ?3";
         match key.panel {
             Some(panel) => self.fetch_one(
-                &select(
-                    codec::LIST,
-                    "list",
-                    &format!("{base} AND panel = ?4 ORDER BY id LIMIT 1"),
+                concat!(
+                    "SELECT ",
+                    codec::list_columns!(),
+                    " FROM list WHERE election = ?1 AND round = ?2 AND constituency = ?3 \
+                     AND panel = ?4 ORDER BY id LIMIT 1"
                 ),
                 params![key.election.get(), key.round, key.constituency.get(), panel],
                 codec::list,
             ),
             None => self.fetch_one(
-                &select(
-                    codec::LIST,
-                    "list",
-                    &format!("{base} AND panel IS NULL AND label = ?4 ORDER BY id LIMIT 1"),
+                concat!(
+                    "SELECT ",
+                    codec::list_columns!(),
+                    " FROM list WHERE election = ?1 AND round = ?2 AND constituency = ?3 \
+                     AND panel IS NULL AND label = ?4 ORDER BY id LIMIT 1"
                 ),
                 params![
                     key.election.get(),
@@ -536,7 +646,11 @@ impl CampaignRead for Session<'_> {
         let section = self.get(
             RecordKind::Section,
             id.get(),
-            &select(codec::SECTION, "section", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::section_columns!(),
+                " FROM section WHERE id = ?1"
+            ),
             codec::section,
         )?;
         self.sections.borrow_mut().insert(id, section.clone());
@@ -545,7 +659,11 @@ impl CampaignRead for Session<'_> {
 
     fn sections(&self, list: ListId) -> Result<Vec<Section>> {
         self.fetch_all(
-            &select(codec::SECTION, "section", " WHERE list = ?1 ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::section_columns!(),
+                " FROM section WHERE list = ?1 ORDER BY id"
+            ),
             [list.get()],
             codec::section,
         )
@@ -555,26 +673,26 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Person,
             id.get(),
-            &select(codec::PERSON, "person", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::person_columns!(),
+                " FROM person WHERE id = ?1"
+            ),
             codec::person,
         )
     }
 
     fn persons_named(&self, surname: &str, first_name: Option<&str>) -> Result<Vec<Person>> {
-        self.fetch_all(
-            &select(
-                codec::PERSON,
-                "person",
-                " WHERE surname = ?1 AND first_name IS ?2 ORDER BY id",
-            ),
-            params![surname, first_name],
-            codec::person,
-        )
+        self.fetch_all(PERSONS_NAMED, params![surname, first_name], codec::person)
     }
 
     fn persons(&self) -> Result<Vec<Person>> {
         self.fetch_all(
-            &select(codec::PERSON, "person", " ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::person_columns!(),
+                " FROM person ORDER BY id"
+            ),
             [],
             codec::person,
         )
@@ -584,11 +702,7 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Candidacy,
             id.get(),
-            concat!(
-                "SELECT ",
-                candidacy_columns!(),
-                " FROM candidacy c WHERE c.id = ?1"
-            ),
+            CANDIDACY_BY_ID,
             codec::candidacy,
         )
     }
@@ -598,25 +712,13 @@ impl CampaignRead for Session<'_> {
     }
 
     fn candidacies_of_person(&self, person: PersonId) -> Result<Vec<Candidacy>> {
-        self.fetch_all(
-            concat!(
-                "SELECT ",
-                candidacy_columns!(),
-                " FROM candidacy c WHERE c.person = ?1 ORDER BY c.id"
-            ),
-            [person.get()],
-            codec::candidacy,
-        )
+        self.fetch_all(CANDIDACIES_OF_PERSON, [person.get()], codec::candidacy)
     }
 
     fn candidacy_at(&self, key: &SeatKey) -> Result<Option<Candidacy>> {
         match *key {
             SeatKey::List { section, order } => self.fetch_one(
-                concat!(
-                    "SELECT ",
-                    candidacy_columns!(),
-                    " FROM candidacy c WHERE c.section = ?1 AND c.seat_order = ?2"
-                ),
+                CANDIDACY_AT_LIST_SEAT,
                 params![section.get(), order],
                 codec::candidacy,
             ),
@@ -627,24 +729,13 @@ impl CampaignRead for Session<'_> {
                 panel,
                 index,
             } => self.fetch_one(
-                concat!(
-                    "SELECT ",
-                    candidacy_columns!(),
-                    " FROM candidacy c WHERE c.election = ?1 AND c.round = ?2 \
-                     AND c.constituency = ?3 AND c.panel = ?4 AND c.seat_index = ?5"
-                ),
+                CANDIDACY_AT_PANEL_SEAT,
                 params![election.get(), round, constituency.get(), panel, index],
                 codec::candidacy,
             ),
-            SeatKey::Substitute { of } => self.fetch_one(
-                concat!(
-                    "SELECT ",
-                    candidacy_columns!(),
-                    " FROM candidacy c WHERE c.substitute_of = ?1"
-                ),
-                [of.get()],
-                codec::candidacy,
-            ),
+            SeatKey::Substitute { of } => {
+                self.fetch_one(CANDIDACY_AT_SUBSTITUTE_SEAT, [of.get()], codec::candidacy)
+            }
         }
     }
 
@@ -652,14 +743,22 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Participant,
             id.get(),
-            &select(codec::PARTICIPANT, "participant", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::participant_columns!(),
+                " FROM participant WHERE id = ?1"
+            ),
             codec::participant,
         )
     }
 
     fn participants(&self) -> Result<Vec<Participant>> {
         self.fetch_all(
-            &select(codec::PARTICIPANT, "participant", " ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::participant_columns!(),
+                " FROM participant ORDER BY id"
+            ),
             [],
             codec::participant,
         )
@@ -709,21 +808,38 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::ContactDetail,
             id.get(),
-            &select(codec::CONTACT_DETAIL, "contact_detail", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::contact_detail_columns!(),
+                " FROM contact_detail WHERE id = ?1"
+            ),
             codec::contact_detail,
         )
     }
 
     fn contact_details(&self, owner: Option<Owner>) -> Result<Vec<ContactDetail>> {
-        let (rest, id) = match owner {
-            None => (" ORDER BY id", None),
-            Some(Owner::Person(p)) => (" WHERE person = ?1 ORDER BY id", Some(p.get())),
-            Some(Owner::List(l)) => (" WHERE list = ?1 ORDER BY id", Some(l.get())),
-        };
-        let text = select(codec::CONTACT_DETAIL, "contact_detail", rest);
-        match id {
-            Some(id) => self.fetch_all(&text, [id], codec::contact_detail),
-            None => self.fetch_all(&text, [], codec::contact_detail),
+        match owner {
+            None => self.fetch_all(
+                concat!(
+                    "SELECT ",
+                    codec::contact_detail_columns!(),
+                    " FROM contact_detail ORDER BY id"
+                ),
+                [],
+                codec::contact_detail,
+            ),
+            Some(Owner::Person(p)) => {
+                self.fetch_all(DETAILS_OF_PERSON, [p.get()], codec::contact_detail)
+            }
+            Some(Owner::List(l)) => self.fetch_all(
+                concat!(
+                    "SELECT ",
+                    codec::contact_detail_columns!(),
+                    " FROM contact_detail WHERE list = ?1 ORDER BY id"
+                ),
+                [l.get()],
+                codec::contact_detail,
+            ),
         }
     }
 
@@ -731,45 +847,17 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::ContactAction,
             id.get(),
-            &select(codec::CONTACT_ACTION, "contact_action", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::contact_action_columns!(),
+                " FROM contact_action WHERE id = ?1"
+            ),
             codec::contact_action,
         )
     }
 
     fn contact_actions(&self, filter: &ActionFilter) -> Result<Vec<ContactAction>> {
-        let mut f = Filter::default();
-        match filter.target {
-            Some(ActionTarget::Candidacy(c)) => {
-                let p = f.bind(c.get());
-                f.and(format!("candidacy = {p}"));
-            }
-            Some(ActionTarget::List(l)) => {
-                let p = f.bind(l.get());
-                f.and(format!("list = {p}"));
-            }
-            None => {}
-        }
-        if let Some(participant) = filter.participant {
-            let p = f.bind(participant.get());
-            f.and(format!("participant = {p}"));
-        }
-        if let Some(marathon) = filter.marathon {
-            let p = f.bind(marathon.get());
-            f.and(format!("marathon = {p}"));
-        }
-        if let Some(from) = filter.from {
-            let p = f.bind(codec::instant(from));
-            f.and(format!("at >= {p}"));
-        }
-        if let Some(until) = filter.until {
-            let p = f.bind(codec::instant(until));
-            f.and(format!("at < {p}"));
-        }
-        let text = select(
-            codec::CONTACT_ACTION,
-            "contact_action",
-            &format!("{} ORDER BY id", f.clause()),
-        );
+        let (text, f) = actions_query(filter);
         self.fetch_filtered(&text, &f, codec::contact_action)
     }
 
@@ -777,14 +865,21 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Pledge,
             id.get(),
-            &select(codec::PLEDGE, "pledge", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::pledge_columns!(),
+                " FROM pledge WHERE id = ?1"
+            ),
             codec::pledge,
         )
     }
-
     fn pledges(&self) -> Result<Vec<Pledge>> {
         self.fetch_all(
-            &select(codec::PLEDGE, "pledge", " ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::pledge_columns!(),
+                " FROM pledge ORDER BY id"
+            ),
             [],
             codec::pledge,
         )
@@ -794,21 +889,44 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::PledgeAnswer,
             id.get(),
-            &select(codec::PLEDGE_ANSWER, "pledge_answer", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::pledge_answer_columns!(),
+                " FROM pledge_answer WHERE id = ?1"
+            ),
             codec::pledge_answer,
         )
     }
 
     fn pledge_answers(&self, subject: Option<Subject>) -> Result<Vec<PledgeAnswer>> {
-        let (rest, id) = match subject {
-            None => (" ORDER BY id", None),
-            Some(Subject::Person(p)) => (" WHERE person = ?1 ORDER BY id", Some(p.get())),
-            Some(Subject::List(l)) => (" WHERE list = ?1 ORDER BY id", Some(l.get())),
-        };
-        let text = select(codec::PLEDGE_ANSWER, "pledge_answer", rest);
-        match id {
-            Some(id) => self.fetch_all(&text, [id], codec::pledge_answer),
-            None => self.fetch_all(&text, [], codec::pledge_answer),
+        match subject {
+            None => self.fetch_all(
+                concat!(
+                    "SELECT ",
+                    codec::pledge_answer_columns!(),
+                    " FROM pledge_answer ORDER BY id"
+                ),
+                [],
+                codec::pledge_answer,
+            ),
+            Some(Subject::Person(p)) => self.fetch_all(
+                concat!(
+                    "SELECT ",
+                    codec::pledge_answer_columns!(),
+                    " FROM pledge_answer WHERE person = ?1 ORDER BY id"
+                ),
+                [p.get()],
+                codec::pledge_answer,
+            ),
+            Some(Subject::List(l)) => self.fetch_all(
+                concat!(
+                    "SELECT ",
+                    codec::pledge_answer_columns!(),
+                    " FROM pledge_answer WHERE list = ?1 ORDER BY id"
+                ),
+                [l.get()],
+                codec::pledge_answer,
+            ),
         }
     }
 
@@ -816,14 +934,22 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Marathon,
             id.get(),
-            &select(codec::MARATHON, "marathon", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::marathon_columns!(),
+                " FROM marathon WHERE id = ?1"
+            ),
             codec::marathon,
         )
     }
 
     fn marathons(&self) -> Result<Vec<Marathon>> {
         self.fetch_all(
-            &select(codec::MARATHON, "marathon", " ORDER BY id"),
+            concat!(
+                "SELECT ",
+                codec::marathon_columns!(),
+                " FROM marathon ORDER BY id"
+            ),
             [],
             codec::marathon,
         )
@@ -833,7 +959,11 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Template,
             id.get(),
-            &select(codec::TEMPLATE, "template", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::template_columns!(),
+                " FROM template WHERE id = ?1"
+            ),
             codec::template,
         )
     }
@@ -841,12 +971,20 @@ impl CampaignRead for Session<'_> {
     fn templates(&self, owner: Option<ParticipantId>) -> Result<Vec<Template>> {
         match owner {
             Some(owner) => self.fetch_all(
-                &select(codec::TEMPLATE, "template", " WHERE owner = ?1 ORDER BY id"),
+                concat!(
+                    "SELECT ",
+                    codec::template_columns!(),
+                    " FROM template WHERE owner = ?1 ORDER BY id"
+                ),
                 [owner.get()],
                 codec::template,
             ),
             None => self.fetch_all(
-                &select(codec::TEMPLATE, "template", " ORDER BY id"),
+                concat!(
+                    "SELECT ",
+                    codec::template_columns!(),
+                    " FROM template ORDER BY id"
+                ),
                 [],
                 codec::template,
             ),
@@ -857,7 +995,11 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Proposal,
             id.get(),
-            &select(codec::PROPOSAL, "proposal", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::proposal_columns!(),
+                " FROM proposal WHERE id = ?1"
+            ),
             codec::proposal,
         )
     }
@@ -865,16 +1007,20 @@ impl CampaignRead for Session<'_> {
     fn proposals(&self, status: Option<ProposalStatus>) -> Result<Vec<Proposal>> {
         match status {
             Some(status) => self.fetch_all(
-                &select(
-                    codec::PROPOSAL,
-                    "proposal",
-                    " WHERE status = ?1 ORDER BY id",
+                concat!(
+                    "SELECT ",
+                    codec::proposal_columns!(),
+                    " FROM proposal WHERE status = ?1 ORDER BY id"
                 ),
                 [status.name()],
                 codec::proposal,
             ),
             None => self.fetch_all(
-                &select(codec::PROPOSAL, "proposal", " ORDER BY id"),
+                concat!(
+                    "SELECT ",
+                    codec::proposal_columns!(),
+                    " FROM proposal ORDER BY id"
+                ),
                 [],
                 codec::proposal,
             ),
@@ -899,10 +1045,10 @@ impl CampaignRead for Session<'_> {
             let p = f.bind(actor.get());
             f.and(format!("actor = {p}"));
         }
-        let text = select(
-            codec::AUDIT,
-            "audit",
-            &format!("{} ORDER BY id", f.clause()),
+        let text = format!(
+            "SELECT {} FROM audit{} ORDER BY id",
+            codec::audit_columns!(),
+            f.clause()
         );
         self.fetch_filtered(&text, &f, codec::audit)
     }
@@ -911,7 +1057,11 @@ impl CampaignRead for Session<'_> {
         self.get(
             RecordKind::Reservation,
             id.get(),
-            &select(codec::RESERVATION, "reservation", " WHERE id = ?1"),
+            concat!(
+                "SELECT ",
+                codec::reservation_columns!(),
+                " FROM reservation WHERE id = ?1"
+            ),
             codec::reservation,
         )
     }
@@ -930,10 +1080,10 @@ impl CampaignRead for Session<'_> {
             let p = f.bind(codec::instant(now));
             f.and(format!("released_at IS NULL AND until > {p}"));
         }
-        let text = select(
-            codec::RESERVATION,
-            "reservation",
-            &format!("{} ORDER BY id", f.clause()),
+        let text = format!(
+            "SELECT {} FROM reservation{} ORDER BY id",
+            codec::reservation_columns!(),
+            f.clause()
         );
         self.fetch_filtered(&text, &f, codec::reservation)
     }
@@ -1491,5 +1641,91 @@ impl CampaignWrite for Session<'_> {
         self.scrubbed = true;
         trace!(person = person.get(), scrubbed, "audit history scrubbed");
         Ok(scrubbed as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::types::Null;
+
+    use super::*;
+    use crate::{configure, schema, Role};
+
+    /// The details of `EXPLAIN QUERY PLAN`, for a query of the store.
+    fn plan(conn: &Connection, text: &str, params: impl Params) -> Vec<String> {
+        let mut statement = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+            .expect("a query plan");
+        let rows = statement
+            .query_map(params, |row| row.get::<_, String>(3))
+            .expect("the plan's steps");
+        rows.collect::<rusqlite::Result<_>>().expect("the plan")
+    }
+
+    fn assert_searches(what: &str, steps: &[String]) {
+        assert!(
+            !steps.iter().any(|step| step.starts_with("SCAN")),
+            "the lookup of {what} scans a table: {steps:?}"
+        );
+        assert!(
+            steps.iter().any(|step| step.starts_with("SEARCH")),
+            "the lookup of {what} uses no index: {steps:?}"
+        );
+    }
+
+    #[test]
+    fn lookups_search_indexes_instead_of_scanning_tables() {
+        let conn = Connection::open_in_memory().expect("a database");
+        configure(&conn, Role::Writer).expect("settings");
+        schema::migrate(&conn, "a test database").expect("the schema");
+        let (actions, filter) = actions_query(&ActionFilter {
+            target: Some(ActionTarget::Candidacy(CandidacyId::new(1))),
+            ..ActionFilter::default()
+        });
+
+        let lookups = [
+            ("a candidacy by id", plan(&conn, CANDIDACY_BY_ID, [1])),
+            (
+                "a person's contact details",
+                plan(&conn, DETAILS_OF_PERSON, [1]),
+            ),
+            (
+                "a candidacy's contact actions",
+                plan(&conn, &actions, params_from_iter(filter.params.iter())),
+            ),
+            (
+                "a candidacy by list seat",
+                plan(&conn, CANDIDACY_AT_LIST_SEAT, [1, 1]),
+            ),
+            (
+                "a candidacy by panel seat",
+                plan(&conn, CANDIDACY_AT_PANEL_SEAT, [1, 1, 1, 1, 1]),
+            ),
+            (
+                "a substitute by the candidacy replaced",
+                plan(&conn, CANDIDACY_AT_SUBSTITUTE_SEAT, [1]),
+            ),
+            (
+                "persons by name",
+                plan(&conn, PERSONS_NAMED, params!["NOM", "Prénom"]),
+            ),
+            (
+                "persons by surname alone",
+                plan(&conn, PERSONS_NAMED, params!["NOM", Null]),
+            ),
+            (
+                "a person's candidacies",
+                plan(&conn, CANDIDACIES_OF_PERSON, [1]),
+            ),
+        ];
+
+        for (what, steps) in &lookups {
+            assert_searches(what, steps);
+        }
+        let scan = plan(&conn, "SELECT id FROM candidacy WHERE roles = 1", []);
+        assert!(
+            scan.iter().any(|step| step.starts_with("SCAN")),
+            "a scan reads as such: {scan:?}"
+        );
     }
 }
