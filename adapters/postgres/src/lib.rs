@@ -63,8 +63,12 @@
 //!   taking from a queue, importing) are serialised across connections and
 //!   servers. In a write transaction, a queue query also locks the
 //!   candidacies it hands out (`FOR NO KEY UPDATE SKIP LOCKED`).
-//! - Identifiers come from one sequence per kind of record and are never
-//!   handed out twice, even after a rollback. A record written with an
+//! - Identifiers come from one sequence per kind of record: no identifier
+//!   of a record kept is ever handed out again. Those a failed write took
+//!   (or a write fetched and did not use) go back to the sequence when no
+//!   other transaction is taking identifiers, so that a campaign written by
+//!   one writer at a time is numbered exactly as by the memory store; under
+//!   concurrent writes they are skipped. A record written with an
 //!   identifier of its own (a copy keeps the source's) moves the sequence
 //!   past it.
 //! - The report and queue queries run in SQL, with the indexes they need,
