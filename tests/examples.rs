@@ -101,6 +101,39 @@ fn the_sample_imports_once_and_reports() {
     );
     assert!(text.contains("Finistère (29)"), "{text}");
 
+    // One contact, and the report counts it.
+    {
+        use candidats::*;
+        let campaign =
+            Campaign::new(candidats::open(&store).unwrap()).with_policy(GrantPolicy::Automatic);
+        let alice = campaign.register("Alice", None).unwrap();
+        let first = campaign
+            .store()
+            .read_with(|r| r.candidacies(&Scope::default()))
+            .unwrap()[0]
+            .id;
+        campaign
+            .request_responsibility(alice.id, Target::Candidacy(first), None, IfTaken::Refuse)
+            .unwrap();
+        campaign
+            .record_action(
+                alice.id,
+                NewContactAction::new(first, Channel::Email, Outcome::Sent),
+            )
+            .unwrap();
+    }
+    let (figures, text) = report(&["--store", &store]);
+    assert_eq!((figures.contacted, figures.contact_actions), (1, 1));
+    assert!(
+        text.contains("candidats contactés                        1 (0.8 %)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("candidats à un siège contactés             1 sur 133 (0.8 %), dont 0 signataires (0.0 %)"),
+        "{text}"
+    );
+    assert!(text.contains("Alice"), "{text}");
+
     let (scoped, text) = report(&[
         "--store",
         &store,
