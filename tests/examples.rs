@@ -203,13 +203,15 @@ fn example_binary(name: &str) -> PathBuf {
         Some("debug") | None => "dev".to_string(),
         Some(other) => other.to_string(),
     };
-    let mut features = Vec::new();
-    if cfg!(feature = "sqlite") {
-        features.push("sqlite");
-    }
-    if cfg!(feature = "csv") {
-        features.push("csv");
-    }
+    let features: Vec<&str> = [
+        ("sqlite", cfg!(feature = "sqlite")),
+        ("csv", cfg!(feature = "csv")),
+        ("postgres", cfg!(feature = "postgres")),
+        ("postgres-tls", cfg!(feature = "postgres-tls")),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect();
 
     let status = Command::new(env!("CARGO"))
         .current_dir(repo())
