@@ -425,13 +425,13 @@ pub(crate) fn overlapping(
 ) -> Result<Vec<Responsibility>> {
     let mut f = Filter::default();
     let granted = granted_at(now, &mut f);
-    let any: bool = s
-        .fetch_one(
+    let any = s
+        .fetch_filtered(
             &format!("SELECT EXISTS (SELECT 1 FROM responsibility r WHERE {granted})"),
-            params_from_iter(f.params.iter()),
-            |row| row.col(0),
+            &f,
+            |row| row.col::<bool>(0),
         )?
-        .unwrap_or(false);
+        .contains(&true);
     if !any {
         return Ok(Vec::new());
     }

@@ -63,6 +63,10 @@ pub(crate) struct Session<'c> {
     /// Sections already read or written: an import asks for the same few
     /// at every line.
     sections: RefCell<HashMap<SectionId, Section>>,
+    /// The statements of fixed text used in this transaction, kept out of
+    /// the connection's cache until it ends, by the address and length of
+    /// their text: an import runs the same few thousands of times.
+    held: RefCell<Vec<((usize, usize), CachedStatement<'c>)>>,
     /// Whether personal data was erased: the store then clears the journal
     /// once the transaction is committed.
     pub(crate) scrubbed: bool,
@@ -221,6 +225,7 @@ impl<'c> Session<'c> {
             conn,
             sequences: std::array::from_fn(|_| None),
             sections: RefCell::new(HashMap::new()),
+            held: RefCell::new(Vec::new()),
             scrubbed: false,
         }
     }
@@ -232,35 +237,43 @@ impl<'c> Session<'c> {
             .map_err(|e| sql("prepare a statement", e))
     }
 
-    /// The first row of a query, decoded.
+    /// Runs `f` on the statement of a fixed text, prepared once in the
+    /// transaction. `f` must not use the session.
+    fn with_held<T>(
+        &self,
+        text: &'static str,
+        f: impl FnOnce(&mut CachedStatement<'c>) -> T,
+    ) -> Result<T> {
+        let key = (text.as_ptr() as usize, text.len());
+        let mut held = self.held.borrow_mut();
+        let index = match held.iter().position(|(k, _)| *k == key) {
+            Some(index) => index,
+            None => {
+                held.push((key, self.statement(text)?));
+                held.len() - 1
+            }
+        };
+        Ok(f(&mut held[index].1))
+    }
+
+    /// The first row of a query of fixed text, decoded.
     pub(crate) fn fetch_one<T, P: Params>(
         &self,
-        text: &str,
+        text: &'static str,
         params: P,
         decode: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        let mut statement = self.statement(text)?;
-        let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
-        match rows.next().map_err(|e| sql("read a row", e))? {
-            Some(row) => Ok(Some(decode(row)?)),
-            None => Ok(None),
-        }
+        self.with_held(text, |statement| first_row(statement, params, decode))?
     }
 
-    /// Every row of a query, decoded.
+    /// Every row of a query of fixed text, decoded.
     pub(crate) fn fetch_all<T, P: Params>(
         &self,
-        text: &str,
+        text: &'static str,
         params: P,
         decode: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let mut statement = self.statement(text)?;
-        let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| sql("read a row", e))? {
-            out.push(decode(row)?);
-        }
-        Ok(out)
+        self.with_held(text, |statement| all_rows(statement, params, decode))?
     }
 
     /// Every row of a query built with a [`Filter`].
@@ -270,7 +283,12 @@ impl<'c> Session<'c> {
         filter: &Filter,
         decode: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        self.fetch_all(text, params_from_iter(filter.params.iter()), decode)
+        let mut statement = self.statement(text)?;
+        all_rows(
+            &mut statement,
+            params_from_iter(filter.params.iter()),
+            decode,
+        )
     }
 
     /// One record by identifier, or [`Error::NotFound`].
@@ -278,7 +296,7 @@ impl<'c> Session<'c> {
         &self,
         kind: RecordKind,
         id: i64,
-        text: &str,
+        text: &'static str,
         decode: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<T> {
         self.fetch_one(text, [id], decode)?
@@ -293,7 +311,7 @@ impl<'c> Session<'c> {
         &mut self,
         kind: RecordKind,
         id: i64,
-        upsert: &str,
+        upsert: &'static str,
         params: impl Params,
         references: &[(RecordKind, Option<i64>)],
         conflict: &dyn Fn(&Session<'c>) -> String,
@@ -304,7 +322,7 @@ impl<'c> Session<'c> {
             _ => upsert,
         };
 
-        let result = self.statement(text)?.execute(params);
+        let result = self.with_held(text, |statement| statement.execute(params))?;
         if let Err(error) = result {
             return Err(self.refused(kind, id, error, references, conflict));
         }
@@ -402,6 +420,33 @@ impl<'c> Session<'c> {
         }
         Ok(())
     }
+}
+
+/// The first row of a query, decoded.
+fn first_row<T>(
+    statement: &mut CachedStatement<'_>,
+    params: impl Params,
+    decode: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
+    match rows.next().map_err(|e| sql("read a row", e))? {
+        Some(row) => Ok(Some(decode(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Every row of a query, decoded.
+fn all_rows<T>(
+    statement: &mut CachedStatement<'_>,
+    params: impl Params,
+    decode: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut rows = statement.query(params).map_err(|e| sql("run a query", e))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| sql("read a row", e))? {
+        out.push(decode(row)?);
+    }
+    Ok(out)
 }
 
 #[derive(Debug)]
