@@ -67,17 +67,27 @@ pub(crate) fn is_busy(error: &rusqlite::Error) -> bool {
 }
 
 /// Opens a transaction. An immediate one takes the write lock at once,
-/// waiting (the connection's busy timeout, then retries with a growing
-/// pause) up to [`WRITE_PATIENCE`] while another process holds it.
+/// waiting up to [`WRITE_PATIENCE`] while another process holds it.
 pub(crate) fn begin(conn: &Connection, behavior: TransactionBehavior) -> Result<Transaction<'_>> {
+    patiently("open a transaction", || {
+        Transaction::new_unchecked(conn, behavior)
+    })
+}
+
+/// Runs `f`, and again while it fails because another connection holds a
+/// lock: the connection's busy timeout waits first, then retries with a
+/// growing pause, up to [`WRITE_PATIENCE`] in all. Some lock conflicts
+/// (changing the journal mode, upgrading a read lock) fail at once
+/// without waiting.
+pub(crate) fn patiently<T>(action: &str, mut f: impl FnMut() -> rusqlite::Result<T>) -> Result<T> {
     let started = Instant::now();
     let mut pause = Duration::from_millis(2);
     let mut attempts = 0u32;
 
     loop {
         attempts += 1;
-        match Transaction::new_unchecked(conn, behavior) {
-            Ok(tx) => return Ok(tx),
+        match f() {
+            Ok(value) => return Ok(value),
             Err(error) if is_busy(&error) && started.elapsed() < WRITE_PATIENCE => {
                 trace!(attempts, "database locked by another connection; waiting");
                 thread::sleep(pause);
@@ -86,14 +96,14 @@ pub(crate) fn begin(conn: &Connection, behavior: TransactionBehavior) -> Result<
             Err(error) if is_busy(&error) => {
                 return Err(Error::backend(
                     format!(
-                        "SQLite store: another process kept the database locked for {} s; \
-                         giving up after {attempts} attempts",
+                        "SQLite store: cannot {action}: another process kept the database \
+                         locked for {} s ({attempts} attempts)",
                         started.elapsed().as_secs()
                     ),
                     error,
                 ))
             }
-            Err(error) => return Err(sql("open a transaction", error)),
+            Err(error) => return Err(sql(action, error)),
         }
     }
 }

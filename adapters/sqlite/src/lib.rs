@@ -114,7 +114,7 @@ use tracing::debug;
 
 use candidats_core::{CampaignRead, CampaignWrite, Error, Result, Store};
 
-use crate::error::{begin, is_busy, sql};
+use crate::error::{begin, is_busy, patiently, sql};
 use crate::session::Session;
 
 /// The schema version this library writes, kept in the file's
@@ -178,9 +178,9 @@ impl SqliteStore {
             .map_err(|e| Error::backend(format!("SQLite store: cannot open {describe}"), e))?;
         configure(&conn, Role::Writer)
             .map_err(|e| Error::backend(format!("SQLite store: cannot open {describe}"), e))?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
-            .map_err(|e| Error::backend(format!("SQLite store: cannot open {describe}"), e))?;
+        let mode: String = patiently(&format!("set the journal mode of {describe}"), || {
+            conn.pragma_update_and_check(None, "journal_mode", "wal", |row| row.get(0))
+        })?;
         if !mode.eq_ignore_ascii_case("wal") {
             debug!(%mode, "the file system refused WAL mode; readers will wait for writers");
         }

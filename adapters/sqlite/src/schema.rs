@@ -39,12 +39,6 @@ pub(crate) fn migrate(conn: &Connection, describe: &str) -> Result<()> {
     if version == LATEST {
         return Ok(());
     }
-    if version == 0 && has_foreign_tables(conn)? {
-        return Err(Error::invalid(format!(
-            "{describe} is a SQLite database that candidats did not create (it has tables \
-             but no candidats schema version); refusing to add tables to it"
-        )));
-    }
 
     for (index, migration) in MIGRATIONS.iter().enumerate() {
         let target = index as i64 + 1;
@@ -54,6 +48,12 @@ pub(crate) fn migrate(conn: &Connection, describe: &str) -> Result<()> {
         check_version(current, describe)?;
         if current >= target {
             continue;
+        }
+        if current == 0 && has_foreign_tables(&tx)? {
+            return Err(Error::invalid(format!(
+                "{describe} is a SQLite database that candidats did not create (it has \
+                 tables but no candidats schema version); refusing to add tables to it"
+            )));
         }
         tx.execute_batch(migration.sql)
             .map_err(|e| sql(&format!("upgrade the schema ({})", migration.name), e))?;

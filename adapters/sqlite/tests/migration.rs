@@ -16,6 +16,8 @@ const SCHEMA_V1: &str = include_str!("fixtures/schema-v1.sql");
 /// contacted her, and the audit entry of that e-mail.
 fn write_v1_file(path: &Path) {
     let conn = Connection::open(path).expect("create the file");
+    conn.execute_batch("PRAGMA synchronous = OFF")
+        .expect("a test file needs no durability");
     conn.execute_batch(SCHEMA_V1).expect("schema v1");
     conn.execute_batch(
         "INSERT INTO election VALUES (1, 'regionales', 'Régionales 2015', 2, '2015-12-06', '2015-12-13');
@@ -159,4 +161,23 @@ fn a_file_that_is_not_a_database_is_refused() {
     let error = SqliteStore::open(&path).expect_err("refused");
 
     assert!(matches!(error, Error::Backend { .. }), "{error:?}");
+}
+
+#[test]
+fn stores_opening_a_new_file_at_once_all_succeed() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("shared.db");
+
+    let openers: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || SqliteStore::open(&path).map(drop))
+        })
+        .collect();
+
+    for opener in openers {
+        let opened = opener.join().expect("an opener thread");
+        assert!(opened.is_ok(), "{opened:?}");
+    }
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
 }
