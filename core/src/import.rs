@@ -12,7 +12,11 @@
 //!   attached to it (actions, responsibilities) is kept; importing the same
 //!   file twice changes nothing;
 //! - a person already known is reused by the [`PersonMatch`] rule; several
-//!   matches are reported as ambiguous, and a new person is created;
+//!   matches are reported as ambiguous, and a new person is created; in a
+//!   second round, a candidate who stood in the first round in the same
+//!   constituency under the same name (with or without accents), or with
+//!   the same date of birth and one of the same names, is that person: the
+//!   Ministry corrects names and dates between the rounds;
 //! - a candidacy of the same round and constituencies that is no longer in
 //!   the file is marked withdrawn, never deleted.
 //!
@@ -325,6 +329,7 @@ struct Importer<'o> {
     identities: HashSet<u64>,
     seat_areas: HashSet<ConstituencyId>,
     list_areas: HashSet<ConstituencyId>,
+    first_round: Option<(ConstituencyId, Vec<(String, Person)>)>,
 }
 
 impl<S: Store> Campaign<S> {
@@ -409,6 +414,7 @@ impl<S: Store> Campaign<S> {
                 identities: HashSet::new(),
                 seat_areas: HashSet::new(),
                 list_areas: HashSet::new(),
+                first_round: None,
             };
 
             for item in &mut *rows {
@@ -516,6 +522,42 @@ impl<T: Hash> HashPart for T {
     fn feed(&self, hasher: &mut DefaultHasher) {
         self.hash(hasher);
     }
+}
+
+/// A person's whole name folded for comparison.
+fn fold_name(person: &Person) -> String {
+    format!("{} {}", fold(person.surname.as_str()), fold_first(person))
+}
+
+fn fold_first(person: &Person) -> String {
+    fold(person.first_name.as_ref().map(Name::as_str).unwrap_or(""))
+}
+
+/// Text folded for comparison: lower case, without accents, spaces,
+/// hyphens or apostrophes.
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let folded = match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
+            'ç' => "c",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'î' | 'ï' | 'í' | 'ì' => "i",
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
+            'ù' | 'û' | 'ü' | 'ú' => "u",
+            'ÿ' => "y",
+            'ñ' => "n",
+            'œ' => "oe",
+            'æ' => "ae",
+            c if c.is_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(folded);
+    }
+    out
 }
 
 /// Checks a row's texts before anything is written, so that a skipped row
@@ -907,10 +949,7 @@ impl Importer<'_> {
             .map(|s| name(s, "the first name"))
             .transpose()?;
 
-        let identity = match spec.birth_date {
-            Some(birth) => identity_hash(&[&self.options.round, &surname, &first_name, &birth]),
-            None => identity_hash(&[&identity_scope, &surname, &first_name]),
-        };
+        let identity = identity_hash(&[&identity_scope, &surname, &first_name, &spec.birth_date]);
         if !self.identities.insert(identity) {
             return Err(Error::invalid(format!(
                 "{} {} is given twice in this file",
@@ -940,7 +979,8 @@ impl Importer<'_> {
             profession: spec.profession.clone().filter(|p| !p.trim().is_empty()),
             nationality: spec.nationality.clone().filter(|n| !n.trim().is_empty()),
         };
-        let (person, person_changed) = self.person(w, existing.as_ref(), wanted, &row.location)?;
+        let (person, person_changed) =
+            self.person(w, existing.as_ref(), wanted, constituency, &row.location)?;
 
         let id = match &existing {
             Some(existing) => existing.id,
@@ -1021,6 +1061,7 @@ impl Importer<'_> {
         w: &mut dyn CampaignWrite,
         existing: Option<&Candidacy>,
         wanted: Person,
+        constituency: ConstituencyId,
         location: &Location,
     ) -> Result<(PersonId, bool)> {
         if let Some(existing) = existing {
@@ -1050,6 +1091,40 @@ impl Importer<'_> {
                     )?;
                 }
                 return Ok((current.id, changed));
+            }
+        }
+
+        if self.options.round == 2 && self.options.person_match != PersonMatch::Never {
+            if let Some(first_round) = self.first_round_person(w, constituency, &wanted)? {
+                let updated = Person {
+                    id: first_round.id,
+                    sex: wanted.sex.or(first_round.sex),
+                    birth_date: wanted.birth_date.or(first_round.birth_date),
+                    profession: wanted.profession.clone().or(first_round.profession.clone()),
+                    nationality: wanted
+                        .nationality
+                        .clone()
+                        .or(first_round.nationality.clone()),
+                    ..wanted
+                };
+                let changed = updated != first_round;
+                if changed {
+                    w.put_person(&updated)?;
+                    audit(
+                        w,
+                        None,
+                        self.now,
+                        Some(&self.options.source),
+                        RecordKind::Person,
+                        updated.id.get(),
+                        AuditAction::Update,
+                        Some(&first_round),
+                        Some(&updated),
+                        Some(updated.id),
+                    )?;
+                }
+                self.summary.persons_reused += 1;
+                return Ok((updated.id, changed));
             }
         }
 
@@ -1096,6 +1171,57 @@ impl Importer<'_> {
             });
         }
         Ok((person.id, true))
+    }
+
+    /// The person who stood in the first round in the same constituency
+    /// under the same name spelt with or without accents (whatever their
+    /// date of birth), or with the same date of birth and the same surname
+    /// or first name: the Ministry corrects names and dates between rounds.
+    /// `None` when nobody or several persons match.
+    fn first_round_person(
+        &mut self,
+        w: &mut dyn CampaignWrite,
+        constituency: ConstituencyId,
+        wanted: &Person,
+    ) -> Result<Option<Person>> {
+        if self.first_round.as_ref().map(|(k, _)| *k) != Some(constituency) {
+            let scope = Scope {
+                election: Some(self.election),
+                round: Some(1),
+                constituency: Some(constituency),
+                include_substitutes: true,
+                include_withdrawn: true,
+                ..Scope::default()
+            };
+            let mut persons = Vec::new();
+            for c in w.candidacies(&scope)? {
+                let person = w.person(c.person)?;
+                persons.push((fold_name(&person), person));
+            }
+            self.first_round = Some((constituency, persons));
+        }
+        let key = fold_name(wanted);
+        let found: Vec<&Person> = self
+            .first_round
+            .iter()
+            .flat_map(|(_, persons)| persons.iter())
+            .filter(|(folded, person)| {
+                let same_birth =
+                    wanted.birth_date.is_some() && person.birth_date == wanted.birth_date;
+                *folded == key
+                    || (same_birth
+                        && (fold(person.surname.as_str()) == fold(wanted.surname.as_str())
+                            || fold_first(person) == fold_first(wanted)))
+            })
+            .map(|(_, person)| person)
+            .collect();
+        match found.as_slice() {
+            [only] => Ok(Some((*only).clone())),
+            [first, rest @ ..] if rest.iter().all(|p| p.id == first.id) => {
+                Ok(Some((*first).clone()))
+            }
+            _ => Ok(None),
+        }
     }
 
     fn link_pair(

@@ -41,6 +41,7 @@ macro_rules! conformance_tests {
             import_is_idempotent,
             corrected_file_updates_in_place,
             second_round_links_persons,
+            one_person_may_stand_on_two_lists,
             ambiguous_persons_are_reported,
             bad_files_change_nothing,
             skipped_lines_are_reported,
