@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use candidats_core::{
     AreaSpec, Campaign, CandidateSpec, ConstituencyKind, ElectionKind, ImportOptions, ImportRow,
-    Location, Nuance, Result, Scope, SeatSpec, Sex, StoreExt,
+    Location, Nuance, QueueKind, Result, Scope, SeatSpec, Sex, StoreExt,
 };
 use candidats_sqlite::SqliteStore;
 
@@ -136,6 +136,13 @@ fn main() -> Result<()> {
     println!(
         "report over {} candidacies in {:.2} s",
         report.candidacies,
+        again.elapsed().as_secs_f64()
+    );
+    let again = Instant::now();
+    let next = campaign.queue(QueueKind::ToCollect, &Scope::default(), 1)?;
+    println!(
+        "first of the collectors' queue ({} found) in {:.3} s",
+        next.len(),
         again.elapsed().as_secs_f64()
     );
     Ok(())
