@@ -385,26 +385,31 @@ impl<'c> Session<'c> {
     /// both the stored counter and every stored identifier.
     fn sequence(&mut self, kind: RecordKind) -> Result<&mut Sequence> {
         let index = kind as usize;
-        if self.sequences[index].is_none() {
-            let text = format!(
-                "SELECT max(coalesce((SELECT next FROM sequence WHERE kind = ?1), 1), \
-                 coalesce((SELECT max(id) FROM {}), 0) + 1)",
-                kind.name()
-            );
-            let next: i64 = self
-                .statement(&text)?
-                .query_row([kind.name()], |row| row.get(0))
-                .map_err(|e| sql("read an identifier sequence", e))?;
-            self.sequences[index] = Some(Sequence {
+        let stored = match self.sequences[index] {
+            Some(_) => None,
+            None => Some(self.stored_next(kind)?),
+        };
+        Ok(self.sequences[index].get_or_insert_with(|| {
+            let next = stored.unwrap_or(1);
+            Sequence {
                 next,
                 moved: false,
                 fresh_from: next,
                 inserted: Vec::new(),
-            });
-        }
-        self.sequences[index]
-            .as_mut()
-            .ok_or_else(|| Error::backend("SQLite store: lost a sequence", LostSequence))
+            }
+        }))
+    }
+
+    /// The next identifier of a kind as the file knows it.
+    fn stored_next(&self, kind: RecordKind) -> Result<i64> {
+        let text = format!(
+            "SELECT max(coalesce((SELECT next FROM sequence WHERE kind = ?1), 1), \
+             coalesce((SELECT max(id) FROM {}), 0) + 1)",
+            kind.name()
+        );
+        self.statement(&text)?
+            .query_row([kind.name()], |row| row.get(0))
+            .map_err(|e| sql("read an identifier sequence", e))
     }
 
     /// Writes the sequences that moved, before the commit.
@@ -448,17 +453,6 @@ fn all_rows<T>(
     }
     Ok(out)
 }
-
-#[derive(Debug)]
-struct LostSequence;
-
-impl std::fmt::Display for LostSequence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("sequence missing after it was read")
-    }
-}
-
-impl std::error::Error for LostSequence {}
 
 /// A candidacy by identifier.
 pub(crate) const CANDIDACY_BY_ID: &str = concat!(
