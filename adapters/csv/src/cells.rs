@@ -239,7 +239,7 @@ pub(crate) struct Out<'w> {
 impl Out<'_> {
     /// A text, or anything displayed as text.
     pub fn text(&mut self, value: impl Display) {
-        self.writer.field(&value.to_string(), false);
+        self.writer.display(value);
     }
 
     /// A plain string.

@@ -135,8 +135,11 @@ impl Disk {
         let dir = self.dir.clone();
         self.sync_dir(&dir).map_err(CommitError::Uncertain)?;
 
-        self.apply(&committed, files.iter().map(|(name, _)| (*name).to_string()))
-            .map_err(CommitError::Unfinished)
+        self.apply(
+            &committed,
+            files.iter().map(|(name, _)| (*name).to_string()),
+        )
+        .map_err(CommitError::Unfinished)
     }
 
     fn prepare(&mut self, staging: &Path, files: &[(&str, String)]) -> Result<()> {

@@ -56,7 +56,7 @@ use crate::table::Writer;
 /// How an export is written: separator, decimal mark, byte order mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spreadsheet {
-    separator: char,
+    separator: u8,
     decimal: char,
     bom: bool,
 }
@@ -305,7 +305,11 @@ impl<'r> Names<'r> {
             constituency: constituency.name.to_string(),
             code: constituency.code.clone(),
             list,
-            nuance: c.nuance.as_ref().map(|n| n.code.clone()).unwrap_or_default(),
+            nuance: c
+                .nuance
+                .as_ref()
+                .map(|n| n.code.clone())
+                .unwrap_or_default(),
             role,
             order: c.order(),
             surname: person.surname.to_string(),
@@ -322,7 +326,7 @@ impl Spreadsheet {
     /// UTF-8 with a byte order mark, `;` between fields, a decimal comma:
     /// what Excel in a French locale and LibreOffice open by double-click.
     pub const FRENCH: Spreadsheet = Spreadsheet {
-        separator: ';',
+        separator: b';',
         decimal: ',',
         bom: true,
     };
@@ -330,14 +334,14 @@ impl Spreadsheet {
     /// UTF-8 with a byte order mark, `,` between fields, a decimal point:
     /// for Excel in an English locale.
     pub const INTERNATIONAL: Spreadsheet = Spreadsheet {
-        separator: ',',
+        separator: b',',
         decimal: '.',
         bom: true,
     };
 
     /// The field separator.
     pub fn separator(&self) -> char {
-        self.separator
+        char::from(self.separator)
     }
 
     /// The decimal mark of shares in percent.
@@ -453,68 +457,68 @@ impl Spreadsheet {
         header.extend(["Contacts", "Dernier contact"]);
         store
             .read_with(|r| {
-            let mut table = Table::new(self, &header);
-            let mut details: HashMap<PersonId, BTreeMap<usize, Vec<String>>> = HashMap::new();
-            for d in r.contact_details(None)? {
-                let Owner::Person(person) = d.owner else {
-                    continue;
-                };
-                if d.visibility != Visibility::Public || !d.status.is_usable() {
-                    continue;
+                let mut table = Table::new(self, &header);
+                let mut details: HashMap<PersonId, BTreeMap<usize, Vec<String>>> = HashMap::new();
+                for d in r.contact_details(None)? {
+                    let Owner::Person(person) = d.owner else {
+                        continue;
+                    };
+                    if d.visibility != Visibility::Public || !d.status.is_usable() {
+                        continue;
+                    }
+                    let column = match d.point.channel() {
+                        Channel::Email => 0,
+                        Channel::WebForm => 1,
+                        Channel::Phone => 2,
+                        Channel::Website => 3,
+                        Channel::Social { .. } => 4,
+                        Channel::Postal => 5,
+                        _ => continue,
+                    };
+                    let value = match d.point.channel() {
+                        Channel::Social { network } => format!("{network} : {}", d.point.value()),
+                        _ => d.point.value().to_string(),
+                    };
+                    details
+                        .entry(person)
+                        .or_default()
+                        .entry(column)
+                        .or_default()
+                        .push(value);
                 }
-                let column = match d.point.channel() {
-                    Channel::Email => 0,
-                    Channel::WebForm => 1,
-                    Channel::Phone => 2,
-                    Channel::Website => 3,
-                    Channel::Social { .. } => 4,
-                    Channel::Postal => 5,
-                    _ => continue,
-                };
-                let value = match d.point.channel() {
-                    Channel::Social { network } => format!("{network} : {}", d.point.value()),
-                    _ => d.point.value().to_string(),
-                };
-                details
-                    .entry(person)
-                    .or_default()
-                    .entry(column)
-                    .or_default()
-                    .push(value);
-            }
-            let mut contacts: HashMap<CandidacyId, (u64, DateTime<Utc>)> = HashMap::new();
-            for action in r.contact_actions(&ActionFilter::default())? {
-                if let ActionTarget::Candidacy(c) = action.target {
-                    let entry = contacts.entry(c).or_insert((0, action.at));
-                    entry.0 += 1;
-                    entry.1 = entry.1.max(action.at);
+                let mut contacts: HashMap<CandidacyId, (u64, DateTime<Utc>)> = HashMap::new();
+                for action in r.contact_actions(&ActionFilter::default())? {
+                    if let ActionTarget::Candidacy(c) = action.target {
+                        let entry = contacts.entry(c).or_insert((0, action.at));
+                        entry.0 += 1;
+                        entry.1 = entry.1.max(action.at);
+                    }
                 }
-            }
 
-            let mut names = Names::new(r);
-            for (rank, id) in r.queue(query, usize::MAX)?.into_iter().enumerate() {
-                let c = r.candidacy(id)?;
-                table.number(rank + 1);
-                names.line(&c)?.write(&mut table);
-                let person_details = details.get(&c.person);
-                for column in 0..CHANNELS.len() {
-                    let values = person_details.and_then(|d| d.get(&column));
-                    table.cell(&values.map(|v| v.join("\n")).unwrap_or_default());
-                }
-                match contacts.get(&c.id) {
-                    Some((count, last)) => {
-                        table.number(count);
-                        table.cell(&instant(*last));
+                let mut names = Names::new(r);
+                for (rank, id) in r.queue(query, usize::MAX)?.into_iter().enumerate() {
+                    let c = r.candidacy(id)?;
+                    table.number(rank + 1);
+                    names.line(&c)?.write(&mut table);
+                    let person_details = details.get(&c.person);
+                    for column in 0..CHANNELS.len() {
+                        let values = person_details.and_then(|d| d.get(&column));
+                        table.cell(&values.map(|v| v.join("\n")).unwrap_or_default());
                     }
-                    None => {
-                        table.number(0);
-                        table.cell("");
+                    match contacts.get(&c.id) {
+                        Some((count, last)) => {
+                            table.number(count);
+                            table.cell(&instant(*last));
+                        }
+                        None => {
+                            table.number(0);
+                            table.cell("");
+                        }
                     }
+                    table.end_row();
                 }
-                table.end_row();
-            }
-            Ok(table)
-        })?
+                Ok(table)
+            })?
             .write_to(out)
     }
 

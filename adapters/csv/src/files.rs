@@ -11,7 +11,7 @@ use crate::records::{file_of, Kind};
 use crate::table::{Field, Reader, Writer};
 
 /// The separator of the store's files.
-const SEPARATOR: char = ',';
+const SEPARATOR: u8 = b',';
 
 /// Writes records as the text of their file: the header, then one row per
 /// record, in the order given (sorted by identifier).
@@ -37,7 +37,9 @@ pub(crate) fn encode_kind(kind: RecordKind, r: &dyn CampaignRead) -> Result<(Str
     fn run<K: Kind>(r: &dyn CampaignRead) -> Result<(String, i64)> {
         let records = K::all(r)?;
         let max = records.iter().map(Kind::id).max().unwrap_or(0);
-        Ok((encode(&records)?, max))
+        let text = encode(&records)?;
+        drop_later(records);
+        Ok((text, max))
     }
 
     match kind {
@@ -83,7 +85,7 @@ impl<K: Kind> Parsed<K> {
 /// The header must name every column of the kind once, in any order, and
 /// no other; every row must have as many fields as the header.
 pub(crate) fn decode<K: Kind>(text: &str) -> Result<Parsed<K>> {
-    let mut reader = Reader::new(K::FILE, text, SEPARATOR as u8);
+    let mut reader = Reader::new(K::FILE, text, SEPARATOR);
     let mut fields: Vec<Field<'_>> = Vec::new();
     let Some(header_line) = reader.next_record(&mut fields)? else {
         return Err(Error::invalid_at(
@@ -161,47 +163,36 @@ fn header_positions<K: Kind>(line: u64, fields: &[Field<'_>]) -> Result<Vec<usiz
         .collect()
 }
 
-/// What loading learnt besides the records: the highest identifier of each
-/// kind.
-pub(crate) struct Loader<'d> {
-    dir: &'d Path,
-    ids: HashMap<RecordKind, HashSet<i64>>,
-    pub max: BTreeMap<RecordKind, i64>,
-}
+/// Reads and decodes a kind's file in `dir`, and checks that no
+/// identifier is used twice.
+fn parse<K: Kind>(dir: &Path) -> Result<Parsed<K>> {
+    let path = dir.join(K::FILE);
+    let bytes = std::fs::read(&path).map_err(|e| Error::io("read", path.display(), e))?;
+    let text = utf8(K::FILE, bytes)?;
+    let parsed = decode::<K>(&text)?;
 
-impl<'d> Loader<'d> {
-    pub fn new(dir: &'d Path) -> Loader<'d> {
-        Loader {
-            dir,
-            ids: HashMap::new(),
-            max: BTreeMap::new(),
+    let mut lines: HashMap<i64, u64> = HashMap::with_capacity(parsed.rows.len());
+    for (line, record) in &parsed.rows {
+        if let Some(first) = lines.insert(record.id(), *line) {
+            return Err(Error::invalid_at(
+                parsed.location(*line, 0),
+                format!("identifier {} is already used on line {first}", record.id()),
+            ));
         }
     }
+    Ok(parsed)
+}
 
-    /// Reads and decodes a kind's file, and checks that no identifier is
-    /// used twice.
-    fn parse<K: Kind>(&mut self) -> Result<Parsed<K>> {
-        let path = self.dir.join(K::FILE);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io("read", path.display(), e))?;
-        let text = utf8(K::FILE, bytes)?;
-        let parsed = decode::<K>(&text)?;
+/// The identifiers of each kind read so far, to check references.
+#[derive(Default)]
+struct Known {
+    ids: HashMap<RecordKind, HashSet<i64>>,
+}
 
-        let mut lines: HashMap<i64, u64> = HashMap::with_capacity(parsed.rows.len());
-        for (line, record) in &parsed.rows {
-            if let Some(first) = lines.insert(record.id(), *line) {
-                return Err(Error::invalid_at(
-                    parsed.location(*line, 0),
-                    format!(
-                        "identifier {} is already used on line {first}",
-                        record.id()
-                    ),
-                ));
-            }
-        }
-        let max = lines.keys().copied().max().unwrap_or(0);
-        self.max.insert(K::KIND, max);
-        self.ids.insert(K::KIND, lines.into_keys().collect());
-        Ok(parsed)
+impl Known {
+    fn add<K: Kind>(&mut self, parsed: &Parsed<K>) {
+        self.ids
+            .insert(K::KIND, parsed.rows.iter().map(|(_, r)| r.id()).collect());
     }
 
     /// Checks that every record a kind's records name exists.
@@ -222,73 +213,140 @@ impl<'d> Loader<'d> {
         }
         Ok(())
     }
+}
 
-    /// Reads every file of the folder into a fresh state: all of it, or
-    /// nothing and the first problem found.
-    pub fn load(&mut self) -> Result<MemoryState> {
-        let elections = self.parse::<Election>()?;
-        let constituencies = self.parse::<Constituency>()?;
-        let lists = self.parse::<CandidateList>()?;
-        let sections = self.parse::<Section>()?;
-        let persons = self.parse::<Person>()?;
-        let candidacies = self.parse::<Candidacy>()?;
-        let participants = self.parse::<Participant>()?;
-        let responsibilities = self.parse::<Responsibility>()?;
-        let details = self.parse::<ContactDetail>()?;
-        let marathons = self.parse::<Marathon>()?;
-        let templates = self.parse::<Template>()?;
-        let actions = self.parse::<ContactAction>()?;
-        let pledges = self.parse::<Pledge>()?;
-        let answers = self.parse::<PledgeAnswer>()?;
-        let proposals = self.parse::<Proposal>()?;
-        let reservations = self.parse::<Reservation>()?;
-        let audit = self.parse::<AuditRecord>()?;
+/// Reads every file of a folder into a fresh state: all of it, or nothing
+/// and the first problem found. Also returns the highest identifier of
+/// each kind.
+///
+/// The audit history, the largest file and the one no other names, is read
+/// on a second thread while the other kinds are checked and stored.
+pub(crate) fn load(dir: &Path) -> Result<(MemoryState, BTreeMap<RecordKind, i64>)> {
+    std::thread::scope(|scope| {
+        let audit = scope.spawn(|| parse::<AuditRecord>(dir));
+        let (mut state, mut max) = load_official_and_work(dir)?;
 
-        self.check(&elections)?;
-        self.check(&constituencies)?;
-        self.check(&lists)?;
-        self.check(&sections)?;
-        self.check(&persons)?;
-        self.check(&candidacies)?;
-        self.check(&participants)?;
-        self.check(&responsibilities)?;
-        self.check(&details)?;
-        self.check(&marathons)?;
-        self.check(&templates)?;
-        self.check(&actions)?;
-        self.check(&pledges)?;
-        self.check(&answers)?;
-        self.check(&proposals)?;
-        self.check(&reservations)?;
-        self.check(&audit)?;
-
-        let mut state = MemoryState::default();
-        put(&mut state, &elections, None)?;
-        let order = parents_first(&constituencies)?;
-        put(&mut state, &constituencies, Some(&order))?;
-        put(&mut state, &lists, None)?;
-        put(&mut state, &sections, None)?;
-        put(&mut state, &persons, None)?;
-        put(&mut state, &candidacies, None)?;
-        put(&mut state, &participants, None)?;
-        put(&mut state, &responsibilities, None)?;
-        put(&mut state, &details, None)?;
-        put(&mut state, &marathons, None)?;
-        put(&mut state, &templates, None)?;
-        put(&mut state, &actions, None)?;
-        put(&mut state, &pledges, None)?;
-        put(&mut state, &answers, None)?;
-        put(&mut state, &proposals, None)?;
-        put(&mut state, &reservations, None)?;
+        let audit = audit.join().map_err(|_| {
+            Error::backend(
+                format!("cannot read {}", AuditRecord::FILE),
+                std::io::Error::other("its reader stopped"),
+            )
+        })??;
+        max.insert(RecordKind::Audit, highest(&audit));
         put(&mut state, &audit, None)?;
-        Ok(state)
+        drop_later(audit);
+        Ok((state, max))
+    })
+}
+
+fn highest<K: Kind>(parsed: &Parsed<K>) -> i64 {
+    parsed.rows.iter().map(|(_, r)| r.id()).max().unwrap_or(0)
+}
+
+/// Loads every kind but the audit history.
+fn load_official_and_work(dir: &Path) -> Result<(MemoryState, BTreeMap<RecordKind, i64>)> {
+    let elections = parse::<Election>(dir)?;
+    let constituencies = parse::<Constituency>(dir)?;
+    let lists = parse::<CandidateList>(dir)?;
+    let sections = parse::<Section>(dir)?;
+    let persons = parse::<Person>(dir)?;
+    let candidacies = parse::<Candidacy>(dir)?;
+    let participants = parse::<Participant>(dir)?;
+    let responsibilities = parse::<Responsibility>(dir)?;
+    let details = parse::<ContactDetail>(dir)?;
+    let marathons = parse::<Marathon>(dir)?;
+    let templates = parse::<Template>(dir)?;
+    let actions = parse::<ContactAction>(dir)?;
+    let pledges = parse::<Pledge>(dir)?;
+    let answers = parse::<PledgeAnswer>(dir)?;
+    let proposals = parse::<Proposal>(dir)?;
+    let reservations = parse::<Reservation>(dir)?;
+
+    let mut known = Known::default();
+    known.add(&elections);
+    known.add(&constituencies);
+    known.add(&lists);
+    known.add(&sections);
+    known.add(&persons);
+    known.add(&candidacies);
+    known.add(&participants);
+    known.add(&marathons);
+    known.add(&templates);
+    known.add(&pledges);
+    known.check(&constituencies)?;
+    known.check(&lists)?;
+    known.check(&sections)?;
+    known.check(&candidacies)?;
+    known.check(&responsibilities)?;
+    known.check(&details)?;
+    known.check(&marathons)?;
+    known.check(&templates)?;
+    known.check(&actions)?;
+    known.check(&answers)?;
+    known.check(&proposals)?;
+    known.check(&reservations)?;
+
+    let max = BTreeMap::from([
+        (RecordKind::Election, highest(&elections)),
+        (RecordKind::Constituency, highest(&constituencies)),
+        (RecordKind::List, highest(&lists)),
+        (RecordKind::Section, highest(&sections)),
+        (RecordKind::Person, highest(&persons)),
+        (RecordKind::Candidacy, highest(&candidacies)),
+        (RecordKind::Participant, highest(&participants)),
+        (RecordKind::Responsibility, highest(&responsibilities)),
+        (RecordKind::ContactDetail, highest(&details)),
+        (RecordKind::Marathon, highest(&marathons)),
+        (RecordKind::Template, highest(&templates)),
+        (RecordKind::ContactAction, highest(&actions)),
+        (RecordKind::Pledge, highest(&pledges)),
+        (RecordKind::PledgeAnswer, highest(&answers)),
+        (RecordKind::Proposal, highest(&proposals)),
+        (RecordKind::Reservation, highest(&reservations)),
+    ]);
+
+    let mut state = MemoryState::default();
+    put(&mut state, &elections, None)?;
+    let order = parents_first(&constituencies)?;
+    put(&mut state, &constituencies, Some(&order))?;
+    put(&mut state, &lists, None)?;
+    put(&mut state, &sections, None)?;
+    put(&mut state, &persons, None)?;
+    put(&mut state, &candidacies, None)?;
+    put(&mut state, &participants, None)?;
+    put(&mut state, &responsibilities, None)?;
+    put(&mut state, &details, None)?;
+    put(&mut state, &marathons, None)?;
+    put(&mut state, &templates, None)?;
+    put(&mut state, &actions, None)?;
+    put(&mut state, &pledges, None)?;
+    put(&mut state, &answers, None)?;
+    put(&mut state, &proposals, None)?;
+    put(&mut state, &reservations, None)?;
+    drop_later((persons, candidacies, actions, details, answers, proposals));
+    Ok((state, max))
+}
+
+/// Frees a large collection on a thread of its own, so that the caller
+/// does not wait for thousands of records (and their JSON values) to be
+/// freed; it is freed in place when no thread can be started.
+fn drop_later<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("candidats-csv-free".into())
+        .spawn(move || drop(value));
+    if let Err(error) = spawned {
+        tracing::debug!(%error, "freeing in place");
     }
 }
 
 /// Stores the records of a file into the state, in the order given (the
 /// file's order by default); an integrity error (a unique key taken twice)
 /// points at the record's line and key column.
-fn put<K: Kind>(state: &mut MemoryState, parsed: &Parsed<K>, order: Option<&[usize]>) -> Result<()> {
+fn put<K: Kind>(
+    state: &mut MemoryState,
+    parsed: &Parsed<K>,
+    order: Option<&[usize]>,
+) -> Result<()> {
     let mut store = |index: usize| -> Result<()> {
         let (line, record) = &parsed.rows[index];
         record.put(state).map_err(|error| {
@@ -349,14 +407,11 @@ fn parents_first(parsed: &Parsed<Constituency>) -> Result<Vec<usize>> {
 pub(crate) fn utf8(file: &str, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-        let line_start = valid
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
         let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
         let column = valid[line_start..]
             .iter()
-            .filter(|b| **b == SEPARATOR as u8)
+            .filter(|b| **b == SEPARATOR)
             .count() as u64
             + 1;
         Error::invalid_at(

@@ -112,14 +112,23 @@
 //!   write copies the whole state (as [`MemoryStore`] does) and rewrites
 //!   every file of the kinds it changed, whole. The audit history grows
 //!   with every change and is rewritten by every write that records one.
-//!   Measured on the development machine (2 cores), release build, with
-//!   20,000 candidacies (20,000 persons), 20,000 contact actions and their
-//!   20,000 audit entries (an 18 MB folder): opening takes FIGURE_OPEN,
-//!   and one `Campaign::record_action` (which rewrites `contact_actions.csv`,
-//!   `audit.csv` and the manifest) takes FIGURE_WRITE. Command:
-//!   `cargo run --release -p candidats-csv --example timing`.
-//!   That suits a regional election; a national municipal election
-//!   (about 900,000 candidacies) needs the SQLite store.
+//!   Measured with `cargo run --release -p candidats-csv --example timing`
+//!   on the development machine (2 cores shared with other builds, load
+//!   average 3.6 to 4), for 20,000 candidacies (20,000 persons), 20,000
+//!   contact actions and their 20,000 audit entries, an 8.7 MB folder:
+//!   opening takes 94 ms (median of 5 runs, 91 to 97 ms), and one
+//!   `Campaign::record_action` (which rewrites `contact_actions.csv`,
+//!   `audit.csv` and the manifest, with their syncs) takes 153 ms (143 to
+//!   208 ms), of which 74 ms is the memory store's own copy of the state
+//!   (the same call on a [`MemoryStore`] holding the same records). Under
+//!   a heavier load (average 8) the same runs took 240 ms and 240 to
+//!   310 ms. Time grows linearly with the records: this suits a regional
+//!   election; a national municipal election (about 900,000 candidacies)
+//!   needs the SQLite store.
+//! - To keep those times down, the store reads the audit history on a
+//!   second thread while it loads the rest, writes it on a second thread
+//!   when other kinds changed too, and frees large copies on short-lived
+//!   threads of their own.
 //! - One process writes at a time, and a second opener is refused rather
 //!   than made to wait. Reads inside the process never wait.
 //! - An identifier allocated by a write that stores nothing, or by a record

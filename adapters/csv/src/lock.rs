@@ -77,7 +77,8 @@ impl Lock {
             Err(TryLockError::Error(e)) => return Err(Error::io("lock", path.display(), e)),
         }
 
-        let previous = Holder::parse(&read(&mut file).map_err(|e| Error::io("read", path.display(), e))?);
+        let previous =
+            Holder::parse(&read(&mut file).map_err(|e| Error::io("read", path.display(), e))?);
         let stale = previous.pid.map(|_| previous);
         if let Some(stale) = &stale {
             tracing::debug!(

@@ -125,9 +125,15 @@ mod tests {
     #[test]
     fn other_json_is_not_a_manifest() {
         let error = read(r#"{"format": "other", "version": 1}"#).unwrap_err();
-        assert!(error.to_string().contains("not a candidats CSV store"), "{error}");
+        assert!(
+            error.to_string().contains("not a candidats CSV store"),
+            "{error}"
+        );
 
         let error = read("{").unwrap_err();
-        assert_eq!(error.location().and_then(|l| l.file.clone()).as_deref(), Some(FILE));
+        assert_eq!(
+            error.location().and_then(|l| l.file.clone()).as_deref(),
+            Some(FILE)
+        );
     }
 }

@@ -6,7 +6,7 @@ use candidats_core::*;
 use crate::cells::{Out, Row};
 
 /// A kind of record kept in its own file.
-pub(crate) trait Kind: Sized {
+pub(crate) trait Kind: Sized + Send + 'static {
     /// The kind.
     const KIND: RecordKind;
     /// The file's name in the store's folder.
@@ -681,7 +681,9 @@ impl Kind for Responsibility {
     }
 
     fn all(r: &dyn CampaignRead) -> Result<Vec<Responsibility>> {
-        Ok(sorted(r.responsibilities(&ResponsibilityFilter::default())?))
+        Ok(sorted(
+            r.responsibilities(&ResponsibilityFilter::default())?,
+        ))
     }
 
     fn put(&self, w: &mut dyn CampaignWrite) -> Result<()> {

@@ -12,7 +12,7 @@ use candidats_core::{
 };
 
 use crate::disk::{CommitError, Disk};
-use crate::files::{encode_kind, Loader};
+use crate::files::encode_kind;
 use crate::lock::Lock;
 use crate::manifest;
 use crate::records::FILES;
@@ -197,11 +197,10 @@ impl CsvStore {
 
         let mut next = disk.next.clone();
         let mut files = Vec::with_capacity(changed.len() + 1);
-        for kind in changed {
-            let (text, max) = encode_kind(*kind, state)?;
-            let entry = next.entry(*kind).or_insert(1);
+        for (kind, text, max) in encode_changed(state, changed)? {
+            let entry = next.entry(kind).or_insert(1);
             *entry = (*entry).max(max + 1);
-            files.push((crate::records::file_of(*kind), text));
+            files.push((crate::records::file_of(kind), text));
         }
         files.push((manifest::FILE, manifest::write(&next)?));
 
@@ -230,17 +229,47 @@ impl CsvStore {
     }
 }
 
+/// The files of the kinds a write changed, with the highest identifier of
+/// each. The audit history, usually the largest, is written on a second
+/// thread when other kinds changed too.
+fn encode_changed(
+    state: &MemoryState,
+    changed: &BTreeSet<RecordKind>,
+) -> Result<Vec<(RecordKind, String, i64)>> {
+    std::thread::scope(|scope| {
+        let audit = (changed.contains(&RecordKind::Audit) && changed.len() > 1)
+            .then(|| scope.spawn(|| encode_kind(RecordKind::Audit, state)));
+
+        let mut files = Vec::with_capacity(changed.len());
+        for kind in changed {
+            if *kind != RecordKind::Audit || audit.is_none() {
+                let (text, max) = encode_kind(*kind, state)?;
+                files.push((*kind, text, max));
+            }
+        }
+        if let Some(audit) = audit {
+            let (text, max) = audit.join().map_err(|_| {
+                Error::backend(
+                    "cannot write the audit history",
+                    std::io::Error::other("its writer stopped"),
+                )
+            })??;
+            files.push((RecordKind::Audit, text, max));
+        }
+        Ok(files)
+    })
+}
+
 /// Loads a folder that has a manifest.
 fn load(dir: &Path, manifest_path: &Path) -> Result<(MemoryState, BTreeMap<RecordKind, i64>)> {
-    let text = std::fs::read(manifest_path)
-        .map_err(|e| Error::io("read", manifest_path.display(), e))?;
+    let text =
+        std::fs::read(manifest_path).map_err(|e| Error::io("read", manifest_path.display(), e))?;
     let text = crate::files::utf8(manifest::FILE, text)?;
     let mut next = manifest::read(&text)?;
 
-    let mut loader = Loader::new(dir);
-    let mut state = loader.load()?;
+    let (mut state, max_ids) = crate::files::load(dir)?;
 
-    for (kind, max) in &loader.max {
+    for (kind, max) in &max_ids {
         let entry = next.entry(*kind).or_insert(1);
         *entry = (*entry).max(max + 1);
         let skip = *entry - (max + 1);

@@ -167,29 +167,28 @@ impl<'a> Reader<'a> {
     }
 
     fn error(&self, line: u64, column: u64, message: &str) -> Error {
-        Error::invalid_at(
-            Location::file(self.file).line(line).column(column),
-            message,
-        )
+        Error::invalid_at(Location::file(self.file).line(line).column(column), message)
     }
 }
 
 /// Writes CSV records into a string.
 pub(crate) struct Writer {
     out: String,
-    separator: char,
+    separator: u8,
     terminator: &'static str,
     first: bool,
+    scratch: String,
 }
 
 impl Writer {
-    /// A writer with a separator and a line terminator.
-    pub fn new(separator: char, terminator: &'static str) -> Writer {
+    /// A writer with an ASCII separator and a line terminator.
+    pub fn new(separator: u8, terminator: &'static str) -> Writer {
         Writer {
             out: String::new(),
             separator,
             terminator,
             first: true,
+            scratch: String::new(),
         }
     }
 
@@ -197,27 +196,42 @@ impl Writer {
     /// break, or when `force_quotes` is set.
     pub fn field(&mut self, text: &str, force_quotes: bool) {
         if !self.first {
-            self.out.push(self.separator);
+            self.out.push(char::from(self.separator));
         }
         self.first = false;
 
+        let separator = self.separator;
         let needs_quotes = force_quotes
             || (self.out.is_empty() && text.starts_with('\u{feff}'))
             || text
-                .chars()
-                .any(|c| c == self.separator || matches!(c, '"' | '\n' | '\r'));
+                .bytes()
+                .any(|b| b == separator || matches!(b, b'"' | b'\n' | b'\r'));
         if needs_quotes {
             self.out.push('"');
-            for c in text.chars() {
-                if c == '"' {
-                    self.out.push('"');
-                }
-                self.out.push(c);
+            let mut parts = text.split('"');
+            if let Some(first) = parts.next() {
+                self.out.push_str(first);
+            }
+            for part in parts {
+                self.out.push_str("\"\"");
+                self.out.push_str(part);
             }
             self.out.push('"');
         } else {
             self.out.push_str(text);
         }
+    }
+
+    /// Appends a field holding a displayed value.
+    pub fn display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        // Writing into a String cannot fail.
+        let _ = write!(scratch, "{value}");
+        self.field(&scratch, false);
+        self.scratch = scratch;
     }
 
     /// Ends the current record.
@@ -284,8 +298,8 @@ mod tests {
         let mut reader = Reader::new("t.csv", "h\n\"a\nb\"\nc\n", b',');
         let mut fields = Vec::new();
 
-        let lines: Vec<u64> = std::iter::from_fn(|| reader.next_record(&mut fields).unwrap())
-            .collect();
+        let lines: Vec<u64> =
+            std::iter::from_fn(|| reader.next_record(&mut fields).unwrap()).collect();
 
         assert_eq!(lines, vec![1, 2, 4]);
     }
@@ -312,7 +326,7 @@ mod tests {
         fn written_records_read_back(records in proptest::collection::vec(
             proptest::collection::vec((any::<String>(), any::<bool>()), 1..5), 0..5)
         ) {
-            let mut writer = Writer::new(',', "\n");
+            let mut writer = Writer::new(b',', "\n");
             for record in &records {
                 for (text, force) in record {
                     writer.field(text, *force);

@@ -103,7 +103,10 @@ fn reopen_old_or_new(dir: &Path, old: &Dump, new: &Dump, context: &str) -> bool 
     ok(store.write_with(|w| add_participant(w, next)));
     drop(store);
     let again = ok(CsvStore::open(dir));
-    assert_eq!(ok(again.read_with(|r| Ok(r.participants()?.len()))) as i64, next);
+    assert_eq!(
+        ok(again.read_with(|r| Ok(r.participants()?.len()))) as i64,
+        next
+    );
     state == *new
 }
 
@@ -122,7 +125,11 @@ fn a_write_failing_at_any_file_operation_leaves_old_or_new_state() {
         let result = store.write_with(change);
         let operations = store.file_operations();
         if result.is_ok() {
-            assert_eq!(dump(&store), new, "step {n}: memory after a write reported done");
+            assert_eq!(
+                dump(&store),
+                new,
+                "step {n}: memory after a write reported done"
+            );
         } else {
             assert_eq!(dump(&store), old, "step {n}: memory after a failed write");
         }
@@ -142,8 +149,15 @@ fn a_write_failing_at_any_file_operation_leaves_old_or_new_state() {
     let failed_old = outcomes.iter().filter(|o| **o == (false, false)).count();
     let failed_new = outcomes.iter().filter(|o| **o == (false, true)).count();
     let done_new = outcomes.iter().filter(|o| **o == (true, true)).count();
-    assert!(outcomes.len() > 15, "a write of 5 files took {} steps", outcomes.len() - 1);
-    assert!(failed_old > 0 && failed_new > 0 && done_new > 1, "{outcomes:?}");
+    assert!(
+        outcomes.len() > 15,
+        "a write of 5 files took {} steps",
+        outcomes.len() - 1
+    );
+    assert!(
+        failed_old > 0 && failed_new > 0 && done_new > 1,
+        "{outcomes:?}"
+    );
 }
 
 /// A folder whose last write failed right after its commit point, leaving
@@ -183,7 +197,10 @@ fn a_crash_while_finishing_an_interrupted_write_still_leaves_the_new_state() {
         drop(reopened);
 
         let context = format!("opening failed after {n} file operations");
-        assert!(reopen_old_or_new(&dir, &old, &new, &context), "{context}: lost the write");
+        assert!(
+            reopen_old_or_new(&dir, &old, &new, &context),
+            "{context}: lost the write"
+        );
         if finished {
             break;
         }
@@ -231,7 +248,13 @@ fn child_writer() {
 
 fn spawn_writer(dir: &Path) -> std::process::Child {
     Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["child_writer", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "child_writer",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_DIR, dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -287,7 +310,10 @@ fn killed_writers_leave_old_or_new_state() {
             }
         }
         if round == 0 {
-            let error = CsvStore::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+            let error = CsvStore::open(&dir)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(
                 error.contains(&format!("already open by process {pid} since")),
                 "a second writer was not refused: {error}"
@@ -304,7 +330,11 @@ fn killed_writers_leave_old_or_new_state() {
         acknowledged = last;
 
         let store = ok(CsvStore::open(&dir));
-        assert_eq!(store.previous_holder(), Some(pid), "round {round}: stale lock");
+        assert_eq!(
+            store.previous_holder(),
+            Some(pid),
+            "round {round}: stale lock"
+        );
         recoveries += usize::from(store.recovered());
         let state = dump(&store);
         let n = state.participants.len() as i64;

@@ -55,12 +55,10 @@ fn campaign<S: Store>(store: S) -> Fixture<S> {
             note: None,
         },
     ));
-    for c in [&first] {
-        ok(f.campaign.record_action(
-            f.volunteers[0],
-            NewContactAction::new(c.id, Channel::Phone, Outcome::Answered),
-        ));
-    }
+    ok(f.campaign.record_action(
+        f.volunteers[0],
+        NewContactAction::new(first.id, Channel::Phone, Outcome::Answered),
+    ));
     ok(f.campaign.record_answer(
         f.moderator,
         f.pledge,
@@ -126,7 +124,12 @@ fn rows(bytes: &[u8], separator: u8) -> Vec<Vec<String>> {
         .has_headers(false)
         .from_reader(text.as_bytes())
         .records()
-        .map(|r| r.expect("a CSV record").iter().map(str::to_string).collect())
+        .map(|r| {
+            r.expect("a CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
         .collect()
 }
 
@@ -135,10 +138,16 @@ fn exports_open_in_french_excel_and_neutralise_formulas() {
     let f = campaign(MemoryStore::new());
 
     for (name, bytes) in exports(&f, Spreadsheet::FRENCH) {
-        assert!(bytes.starts_with("\u{feff}".as_bytes()), "{name}: no byte order mark");
+        assert!(
+            bytes.starts_with("\u{feff}".as_bytes()),
+            "{name}: no byte order mark"
+        );
         let text = String::from_utf8(bytes.clone()).expect("UTF-8");
         let header = text.lines().next().unwrap_or_default();
-        assert!(header.contains(';') && !header.contains(','), "{name}: header {header:?}");
+        assert!(
+            header.contains(';') && !header.contains(','),
+            "{name}: header {header:?}"
+        );
         assert!(text.ends_with("\r\n"), "{name}: lines must end with CRLF");
 
         for (line, row) in rows(&bytes, b';').iter().enumerate() {
@@ -188,7 +197,10 @@ fn a_private_phone_number_never_appears_in_any_export() {
         for (name, bytes) in exports(&f, format) {
             let text = String::from_utf8(bytes).expect("UTF-8");
             for spelling in spellings {
-                assert!(!text.contains(spelling), "{name} shows the private phone {spelling}");
+                assert!(
+                    !text.contains(spelling),
+                    "{name} shows the private phone {spelling}"
+                );
             }
             for private in ["note privée", "secret source", "mod@example.org"] {
                 assert!(!text.contains(private), "{name} shows {private:?}");
@@ -203,7 +215,8 @@ fn signatories_match_the_report_and_are_sorted_by_region_and_list() {
     let report = ok(f.campaign.report(&Scope::default()));
     let mut bytes = Vec::new();
 
-    let written = ok(Spreadsheet::FRENCH.signatories(f.campaign.store(), &Scope::default(), &mut bytes));
+    let written =
+        ok(Spreadsheet::FRENCH.signatories(f.campaign.store(), &Scope::default(), &mut bytes));
 
     let table = rows(&bytes, b';');
     assert_eq!(written as u64, report.signatories);
@@ -233,10 +246,20 @@ fn signatories_match_the_report_and_are_sorted_by_region_and_list() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);
-    assert!(table[1..].iter().all(|row| row[12] == "Pacte du Logiciel Libre"));
+    assert!(table[1..]
+        .iter()
+        .all(|row| row[12] == "Pacte du Logiciel Libre"));
     let days: Vec<&str> = table[1..].iter().map(|row| row[11].as_str()).collect();
-    assert_eq!(days.iter().filter(|d| **d == "2015-11-12").count(), 1, "{days:?}");
-    assert_eq!(days.iter().filter(|d| **d == "2015-11-13").count(), 2, "{days:?}");
+    assert_eq!(
+        days.iter().filter(|d| **d == "2015-11-12").count(),
+        1,
+        "{days:?}"
+    );
+    assert_eq!(
+        days.iter().filter(|d| **d == "2015-11-13").count(),
+        2,
+        "{days:?}"
+    );
 }
 
 #[test]
@@ -273,8 +296,14 @@ fn report_tables_hold_the_report_with_a_decimal_comma() {
     assert_eq!(roles.len() - 1, report.roles.len());
     let daily = table(ReportTable::Daily, Spreadsheet::FRENCH, b';');
     assert_eq!(daily.len() - 1, report.daily.len());
-    assert_eq!(table(ReportTable::Constituencies, Spreadsheet::FRENCH, b';').len() - 1, report.by_constituency.len());
-    assert_eq!(table(ReportTable::Nuances, Spreadsheet::FRENCH, b';').len() - 1, report.by_nuance.len());
+    assert_eq!(
+        table(ReportTable::Constituencies, Spreadsheet::FRENCH, b';').len() - 1,
+        report.by_constituency.len()
+    );
+    assert_eq!(
+        table(ReportTable::Nuances, Spreadsheet::FRENCH, b';').len() - 1,
+        report.by_nuance.len()
+    );
 }
 
 #[test]
@@ -307,7 +336,11 @@ fn any_store_gives_the_same_exports() {
         if name.as_str() == ReportTable::Headline.file_name() {
             continue;
         }
-        assert_eq!(String::from_utf8_lossy(csv), String::from_utf8_lossy(memory), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(csv),
+            String::from_utf8_lossy(memory),
+            "{name}"
+        );
     }
 }
 

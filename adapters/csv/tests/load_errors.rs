@@ -123,7 +123,10 @@ fn the_fixture_folder_opens() {
 
     let store = ok(CsvStore::open(&dir));
 
-    assert_eq!(ok(store.read_with(|r| r.contact_actions(&ActionFilter::default()))).len(), 1);
+    assert_eq!(
+        ok(store.read_with(|r| r.contact_actions(&ActionFilter::default()))).len(),
+        1
+    );
     let actions = std::fs::read_to_string(dir.join("contact_actions.csv")).expect("read");
     assert_eq!(
         actions,
@@ -135,11 +138,22 @@ fn the_fixture_folder_opens() {
 #[test]
 fn an_action_naming_an_unknown_candidacy() {
     let (_temp, dir) = folder();
-    edit(&dir, "contact_actions.csv", |t| t.replace("1,1,candidacy,1,", "1,1,candidacy,9,"));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace("1,1,candidacy,1,", "1,1,candidacy,9,")
+    });
 
-    let error = refused(&dir, "contact_actions.csv", 2, 4, "candidacy 9 does not exist in candidacies.csv");
+    let error = refused(
+        &dir,
+        "contact_actions.csv",
+        2,
+        4,
+        "candidacy 9 does not exist in candidacies.csv",
+    );
 
-    assert_eq!(error.location().and_then(|l| l.field.clone()).as_deref(), Some("target_id"));
+    assert_eq!(
+        error.location().and_then(|l| l.field.clone()).as_deref(),
+        Some("target_id")
+    );
 }
 
 #[test]
@@ -150,7 +164,13 @@ fn a_duplicate_identifier() {
         format!("{t}{second}\n")
     });
 
-    refused(&dir, "persons.csv", 4, 1, "identifier 1 is already used on line 2");
+    refused(
+        &dir,
+        "persons.csv",
+        4,
+        1,
+        "identifier 1 is already used on line 2",
+    );
 }
 
 #[test]
@@ -172,7 +192,9 @@ fn a_missing_column() {
 #[test]
 fn an_unknown_column() {
     let (_temp, dir) = folder();
-    edit(&dir, "participants.csv", |t| t.replacen("email", "courriel", 1));
+    edit(&dir, "participants.csv", |t| {
+        t.replacen("email", "courriel", 1)
+    });
 
     refused(&dir, "participants.csv", 1, 3, "unknown column `courriel`");
 }
@@ -180,15 +202,25 @@ fn an_unknown_column() {
 #[test]
 fn a_bad_date() {
     let (_temp, dir) = folder();
-    edit(&dir, "persons.csv", |t| t.replace("1970-01-02", "02/01/1970"));
+    edit(&dir, "persons.csv", |t| {
+        t.replace("1970-01-02", "02/01/1970")
+    });
 
-    refused(&dir, "persons.csv", 3, 5, "expected a day like 2015-12-02, found `02/01/1970`");
+    refused(
+        &dir,
+        "persons.csv",
+        3,
+        5,
+        "expected a day like 2015-12-02, found `02/01/1970`",
+    );
 }
 
 #[test]
 fn a_bad_instant() {
     let (_temp, dir) = folder();
-    edit(&dir, "contact_actions.csv", |t| t.replace("2015-11-10T09:00:00Z", "hier"));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace("2015-11-10T09:00:00Z", "hier")
+    });
 
     refused(&dir, "contact_actions.csv", 2, 6, "expected an instant");
 }
@@ -196,24 +228,42 @@ fn a_bad_instant() {
 #[test]
 fn bad_enumeration_values() {
     let (_temp, dir) = folder();
-    edit(&dir, "candidacies.csv", |t| t.replace(",substitute,,,1,false", ",remplaçant,,,1,false"));
+    edit(&dir, "candidacies.csv", |t| {
+        t.replace(",substitute,,,1,false", ",remplaçant,,,1,false")
+    });
     refused(&dir, "candidacies.csv", 3, 13, "expected a role");
 
     let (_temp, dir) = folder();
-    edit(&dir, "contact_actions.csv", |t| t.replace(",sent,", ",envoyé,"));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace(",sent,", ",envoyé,")
+    });
     refused(&dir, "contact_actions.csv", 2, 7, "expected an outcome");
 
     let (_temp, dir) = folder();
     edit(&dir, "participants.csv", |t| t.replace(",true,", ",oui,"));
-    refused(&dir, "participants.csv", 2, 4, "expected `true` or `false`, found `oui`");
+    refused(
+        &dir,
+        "participants.csv",
+        2,
+        4,
+        "expected `true` or `false`, found `oui`",
+    );
 }
 
 #[test]
 fn a_seat_with_cells_it_cannot_have() {
     let (_temp, dir) = folder();
-    edit(&dir, "candidacies.csv", |t| t.replace("1,1,1,1,1,single,,,,", "1,1,1,1,1,single,,,7,"));
+    edit(&dir, "candidacies.csv", |t| {
+        t.replace("1,1,1,1,1,single,,,,", "1,1,1,1,1,single,,,7,")
+    });
 
-    refused(&dir, "candidacies.csv", 2, 9, "expected an empty cell for a single seat");
+    refused(
+        &dir,
+        "candidacies.csv",
+        2,
+        9,
+        "expected an empty cell for a single seat",
+    );
 }
 
 #[test]
@@ -231,13 +281,21 @@ fn a_wrong_number_of_fields() {
     let (_temp, dir) = folder();
     edit(&dir, "participants.csv", |t| t.replace(",true,", ",true,,"));
 
-    refused(&dir, "participants.csv", 2, 6, "expected 5 fields as in the header, found 6");
+    refused(
+        &dir,
+        "participants.csv",
+        2,
+        6,
+        "expected 5 fields as in the header, found 6",
+    );
 }
 
 #[test]
 fn broken_quoting() {
     let (_temp, dir) = folder();
-    edit(&dir, "contact_actions.csv", |t| t.replace("\"\"essai\"\"\"", "\"\"essai\"\""));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace("\"\"essai\"\"\"", "\"\"essai\"\"")
+    });
 
     refused(&dir, "contact_actions.csv", 2, 8, "never closed");
 }
@@ -260,7 +318,9 @@ fn text_that_is_not_utf8() {
 #[test]
 fn a_constituency_that_is_its_own_ancestor() {
     let (_temp, dir) = folder();
-    edit(&dir, "constituencies.csv", |t| t.replace("1,1,,circonscription", "1,1,1,circonscription"));
+    edit(&dir, "constituencies.csv", |t| {
+        t.replace("1,1,,circonscription", "1,1,1,circonscription")
+    });
 
     refused(&dir, "constituencies.csv", 2, 3, "its own ancestor");
 }
@@ -270,9 +330,15 @@ fn a_missing_file() {
     let (_temp, dir) = folder();
     std::fs::remove_file(dir.join("templates.csv")).expect("remove");
 
-    let error = CsvStore::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    let error = CsvStore::open(&dir)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
 
-    assert!(error.contains("cannot read") && error.contains("templates.csv"), "{error}");
+    assert!(
+        error.contains("cannot read") && error.contains("templates.csv"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -280,7 +346,10 @@ fn files_without_a_manifest() {
     let (_temp, dir) = folder();
     std::fs::remove_file(dir.join("manifest.json")).expect("remove");
 
-    let error = CsvStore::open(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+    let error = CsvStore::open(&dir)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
 
     assert!(error.contains("no manifest.json"), "{error}");
     assert!(dir.join("persons.csv").exists());
@@ -289,19 +358,29 @@ fn files_without_a_manifest() {
 #[test]
 fn a_newer_format_version_is_refused() {
     let (_temp, dir) = folder();
-    edit(&dir, "manifest.json", |t| t.replace("\"version\": 1", "\"version\": 7"));
+    edit(&dir, "manifest.json", |t| {
+        t.replace("\"version\": 1", "\"version\": 7")
+    });
 
     let error = CsvStore::open(&dir).err();
 
-    assert!(matches!(error, Some(Error::Unsupported { .. })), "{error:?}");
+    assert!(
+        matches!(error, Some(Error::Unsupported { .. })),
+        "{error:?}"
+    );
     let message = error.map(|e| e.to_string()).unwrap_or_default();
-    assert!(message.contains("format version 7") && message.contains("upgrade"), "{message}");
+    assert!(
+        message.contains("format version 7") && message.contains("upgrade"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_refused_folder_is_left_untouched_and_opens_once_fixed() {
     let (_temp, dir) = folder();
-    edit(&dir, "contact_actions.csv", |t| t.replace(",sent,", ",envoyé,"));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace(",sent,", ",envoyé,")
+    });
     let files: Vec<Vec<u8>> = ["persons.csv", "contact_actions.csv", "manifest.json"]
         .iter()
         .map(|f| std::fs::read(dir.join(f)).expect("read"))
@@ -314,7 +393,9 @@ fn a_refused_folder_is_left_untouched_and_opens_once_fixed() {
         .collect();
     assert_eq!(after, files);
 
-    edit(&dir, "contact_actions.csv", |t| t.replace(",envoyé,", ",answered,"));
+    edit(&dir, "contact_actions.csv", |t| {
+        t.replace(",envoyé,", ",answered,")
+    });
     let store = ok(CsvStore::open(&dir));
     let actions = ok(store.read_with(|r| r.contact_actions(&ActionFilter::default())));
     assert_eq!(actions[0].outcome, Outcome::Answered);

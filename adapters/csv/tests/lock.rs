@@ -24,7 +24,10 @@ fn a_second_open_in_the_same_process_is_refused_naming_the_holder() {
     assert!(matches!(error, Some(Error::Conflict { .. })), "{error:?}");
     let message = error.map(|e| e.to_string()).unwrap_or_default();
     let pid = std::process::id();
-    assert!(message.contains(&format!("already open by process {pid} since 20")), "{message}");
+    assert!(
+        message.contains(&format!("already open by process {pid} since 20")),
+        "{message}"
+    );
     assert!(message.contains("candidats.lock"), "{message}");
     drop(first);
     let again = ok(CsvStore::open(temp.path()));
@@ -76,13 +79,23 @@ fn child_holder() {
     let store = ok(CsvStore::open(&dir));
     println!("holder open");
     let mut line = String::new();
-    while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {}
+    while std::io::stdin()
+        .read_line(&mut line)
+        .map(|n| n > 0)
+        .unwrap_or(false)
+    {}
     drop(store);
 }
 
 fn spawn_holder(dir: &Path) -> std::process::Child {
     let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["child_holder", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "child_holder",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_DIR, dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -108,11 +121,18 @@ fn another_process_holding_the_folder_is_named_then_released() {
         .map(|e| e.to_string())
         .unwrap_or_default();
 
-    assert!(message.contains(&format!("already open by process {} since", child.id())), "{message}");
+    assert!(
+        message.contains(&format!("already open by process {} since", child.id())),
+        "{message}"
+    );
     drop(child.stdin.take());
     child.wait().expect("wait for the child");
     let store = ok(CsvStore::open(temp.path()));
-    assert_eq!(store.previous_holder(), None, "a clean close left its name behind");
+    assert_eq!(
+        store.previous_holder(),
+        None,
+        "a clean close left its name behind"
+    );
 }
 
 #[test]

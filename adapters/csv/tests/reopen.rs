@@ -120,7 +120,11 @@ fn a_campaign_reopens_identical_and_files_are_rewritten_identical() {
         }
         Ok(())
     }));
-    assert_eq!(read_files(&dir), files, "rewriting the same records changed the files");
+    assert_eq!(
+        read_files(&dir),
+        files,
+        "rewriting the same records changed the files"
+    );
 }
 
 fn fixtures_day(d: u32) -> chrono::NaiveDate {
@@ -133,7 +137,11 @@ fn read_files(dir: &Path) -> Vec<(String, String)> {
         .map(|entry| entry.expect("an entry").path())
         .filter(|path| path.extension().is_some_and(|e| e == "csv"))
         .map(|path| {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read_to_string(&path).expect("read a file"))
         })
         .collect();
@@ -184,7 +192,10 @@ fn identifiers_are_not_handed_out_again_after_reopening() {
     .expect("applied")
     .id;
 
-    assert!(second > first, "identifier {second} handed out again after reopening");
+    assert!(
+        second > first,
+        "identifier {second} handed out again after reopening"
+    );
 }
 
 /// Records of every kind, from the domain's strategies, with their
@@ -361,8 +372,7 @@ fn build(official: Official, work: Work, answers: Answers) -> Vec<Step> {
         participant_ids.push(p.id);
         steps.push(Step::Participant(p));
     }
-    let participant =
-        |id: ParticipantId| pick(&participant_ids, id.get() as usize).unwrap_or(id);
+    let participant = |id: ParticipantId| pick(&participant_ids, id.get() as usize).unwrap_or(id);
     for (i, mut r) in responsibilities.into_iter().enumerate() {
         r.id = ResponsibilityId::new(i as i64 + 1);
         r.participant = participant(r.participant);
@@ -419,8 +429,12 @@ fn build(official: Official, work: Work, answers: Answers) -> Vec<Step> {
             (_, Some(c), None) => ActionTarget::Candidacy(c),
             (_, None, None) => continue,
         };
-        a.template = a.template.and_then(|t| pick(&template_ids, t.get() as usize));
-        a.marathon = a.marathon.and_then(|m| pick(&marathon_ids, m.get() as usize));
+        a.template = a
+            .template
+            .and_then(|t| pick(&template_ids, t.get() as usize));
+        a.marathon = a
+            .marathon
+            .and_then(|m| pick(&marathon_ids, m.get() as usize));
         steps.push(Step::Action(a));
     }
     let mut pledge_ids = Vec::new();
@@ -451,7 +465,9 @@ fn build(official: Official, work: Work, answers: Answers) -> Vec<Step> {
         r.id = ReservationId::new(i as i64 + 1);
         r.candidacy = c;
         r.participant = participant(r.participant);
-        r.marathon = r.marathon.and_then(|m| pick(&marathon_ids, m.get() as usize));
+        r.marathon = r
+            .marathon
+            .and_then(|m| pick(&marathon_ids, m.get() as usize));
         steps.push(Step::Reservation(r));
     }
     for (i, mut a) in audit.into_iter().enumerate() {
