@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::params_from_iter;
 
 use candidats_core::*;
 
@@ -178,6 +177,8 @@ pub(crate) fn tally(
                 .into()
         }
     };
+    let base = f.conditions();
+    let base_params = f.params.len();
     let in_period = period(scope, "a.at", &mut f);
     let before_end = match scope.until {
         Some(until) => {
@@ -189,9 +190,17 @@ pub(crate) fn tally(
     let answer = answer_by_end(scope, "c.person", &mut f);
     let answer_in_period = answer_in_period(scope, &mut f);
 
-    let text = format!(
-        "{with}SELECT key, roles, count(*), sum(actions > 0), sum(actions), sum(signed), \
-         sum(declined), sum(touched AND NOT answered), sum(NOT usable), sum(NOT touched) \
+    // Every candidacy counts in `candidacies`; most have no contact, no
+    // contact detail and no answer, and count nowhere else. The second
+    // query looks only at those that have one, through the indexes.
+    let counts = format!(
+        "{with}SELECT {key} AS key, c.roles, count(*) FROM candidacy c WHERE {base} \
+         GROUP BY key, c.roles HAVING key IS NOT NULL",
+        with = with.text(),
+    );
+    let facts = format!(
+        "{with}SELECT key, roles, sum(actions > 0), sum(actions), sum(signed), sum(declined), \
+         sum(touched AND NOT answered), sum(usable), sum(touched) \
          FROM (SELECT {key} AS key, c.roles AS roles, \
            (SELECT count(*) FROM contact_action a WHERE a.candidacy = c.id{in_period}) AS actions, \
            EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id{before_end}) AS touched, \
@@ -201,21 +210,15 @@ pub(crate) fn tally(
            EXISTS (SELECT 1 FROM contact_detail d WHERE d.person = c.person \
              AND d.status IN {USABLE}) AS usable \
            FROM candidacy c LEFT JOIN pledge_answer ans ON ans.id = ({answer}) \
-           WHERE {conditions}) \
+           WHERE {base} AND (c.id IN (SELECT a.candidacy FROM contact_action a \
+               WHERE a.candidacy IS NOT NULL) \
+             OR c.person IN (SELECT d.person FROM contact_detail d WHERE d.person IS NOT NULL) \
+             OR c.person IN (SELECT a.person FROM pledge_answer a WHERE a.person IS NOT NULL))) \
          WHERE key IS NOT NULL GROUP BY key, roles",
         with = with.text(),
-        conditions = f.conditions(),
     );
 
-    let mut statement = s.statement(&text)?;
-    let mut rows = statement
-        .query(params_from_iter(f.params.iter()))
-        .map_err(|e| crate::error::sql("compute a tally", e))?;
-    let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
-    while let Some(row) = rows
-        .next()
-        .map_err(|e| crate::error::sql("read a tally", e))?
-    {
+    let decode_key = |row: &rusqlite::Row<'_>| -> Result<(GroupKey, Roles)> {
         let key = match group {
             GroupBy::Total => GroupKey::Total,
             GroupBy::List => GroupKey::List(ListId::new(row.col(0)?)),
@@ -225,19 +228,44 @@ pub(crate) fn tally(
         let bits = row.col::<u8>(1)?;
         let roles = Roles::from_bits(bits)
             .ok_or_else(|| corrupt("candidacy roles", format!("bad roles {bits}")))?;
-        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
-        let (candidacies, contacted, signatories) = (count(2)?, count(3)?, count(5)?);
+        Ok((key, roles))
+    };
+    let count = |row: &rusqlite::Row<'_>, index| row.col::<i64>(index).map(|n| n.max(0) as u64);
+    let totals: BTreeMap<(GroupKey, u8), u64> = s
+        .fetch_with(&counts, &f.params[..base_params], |row| {
+            let (key, roles) = decode_key(row)?;
+            Ok(((key, roles.bits()), count(row, 2)?))
+        })?
+        .into_iter()
+        .collect();
+    let mut active: BTreeMap<(GroupKey, u8), [u64; 7]> = BTreeMap::new();
+    for (group_key, sums) in s.fetch_filtered(&facts, &f, |row| {
+        let (key, roles) = decode_key(row)?;
+        let mut sums = [0; 7];
+        for (index, sum) in sums.iter_mut().enumerate() {
+            *sum = count(row, index + 2)?;
+        }
+        Ok(((key, roles.bits()), sums))
+    })? {
+        active.insert(group_key, sums);
+    }
+
+    let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
+    for ((key, bits), candidacies) in totals {
+        let roles = Roles::from_bits(bits).unwrap_or_default();
+        let [contacted, actions, signatories, declined, to_follow_up, usable, touched] =
+            active.remove(&(key.clone(), bits)).unwrap_or_default();
 
         let tally = groups.entry(key).or_default();
         tally.candidacies += candidacies;
         tally.contacted += contacted;
-        tally.contact_actions += count(4)?;
+        tally.contact_actions += actions;
         tally.signatories += signatories;
-        tally.declined += count(6)?;
-        tally.to_follow_up += count(7)?;
-        tally.without_contact_detail += count(8)?;
+        tally.declined += declined;
+        tally.to_follow_up += to_follow_up;
+        tally.without_contact_detail += candidacies.saturating_sub(usable);
         if roles.contains(Role::HeadOfSection) {
-            tally.heads_of_section_to_contact += count(9)?;
+            tally.heads_of_section_to_contact += candidacies.saturating_sub(touched);
         }
         for role in roles.iter() {
             let entry = tally.roles.entry(role).or_default();
@@ -341,15 +369,21 @@ pub(crate) fn queue(s: &Session<'_>, query: &QueueQuery, limit: usize) -> Result
     let usable = format!(
         "EXISTS (SELECT 1 FROM contact_detail d WHERE d.person = c.person AND d.status IN {USABLE})"
     );
+    // The queues to contact and to follow up hold only candidacies with a
+    // contact detail or a contact: the `IN` terms let the database start
+    // from those few instead of reading every candidacy.
     match query.kind {
         QueueKind::ToCollect => f.and(format!("NOT {usable}")),
         QueueKind::ToContact => f.and(format!(
-            "{usable} AND NOT EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id)"
+            "c.person IN (SELECT d.person FROM contact_detail d WHERE d.person IS NOT NULL \
+             AND d.status IN {USABLE}) AND {usable} \
+             AND NOT EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id)"
         )),
         QueueKind::ToFollowUp => {
             let due = f.bind(codec::instant(query.now - query.follow_up_after));
             f.and(format!(
-                "(SELECT max(a.at) FROM contact_action a WHERE a.candidacy = c.id) <= {due}"
+                "c.id IN (SELECT a.candidacy FROM contact_action a WHERE a.candidacy IS NOT NULL) \
+                 AND (SELECT max(a.at) FROM contact_action a WHERE a.candidacy = c.id) <= {due}"
             ));
         }
     }

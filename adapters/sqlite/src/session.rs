@@ -283,12 +283,18 @@ impl<'c> Session<'c> {
         filter: &Filter,
         decode: impl Fn(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
+        self.fetch_with(text, &filter.params, decode)
+    }
+
+    /// Every row of a query built at run time, with its parameters.
+    pub(crate) fn fetch_with<T>(
+        &self,
+        text: &str,
+        params: &[Value],
+        decode: impl Fn(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let mut statement = self.statement(text)?;
-        all_rows(
-            &mut statement,
-            params_from_iter(filter.params.iter()),
-            decode,
-        )
+        all_rows(&mut statement, params_from_iter(params.iter()), decode)
     }
 
     /// One record by identifier, or [`Error::NotFound`].
