@@ -14,7 +14,7 @@ use candidats as core;
 use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::exceptions::{PyImportError, PyIndexError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PySlice};
+use pyo3::types::{PyDict, PyList, PySlice, PyType};
 use pyo3::{IntoPyObjectExt, PyClass};
 
 use crate::scope::Scope;
@@ -213,6 +213,16 @@ impl Records {
 
     fn __repr__(&self) -> String {
         format!("Records[{}]({} records)", self.class, self.rows.len())
+    }
+
+    /// `Records[Candidacy]`, for annotations.
+    #[classmethod]
+    fn __class_getitem__<'py>(
+        cls: &Bound<'py, PyType>,
+        item: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let alias = cls.py().import("types")?.getattr("GenericAlias")?;
+        alias.call1((cls, item))
     }
 
     fn __eq__<'py>(

@@ -144,3 +144,15 @@ def test_a_file_that_fits_no_layout_is_refused(campaign, tmp_path):
         campaign.import_files(path)
 
     assert "layout" in str(raised.value)
+
+
+def test_backend_errors_keep_their_causes(tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database" * 100)
+
+    with pytest.raises(candidats.BackendError) as raised:
+        candidats.open(str(garbage))
+
+    assert str(garbage) in str(raised.value)
+    cause = raised.value.__cause__
+    assert isinstance(cause, Exception) and "not a database" in str(cause)

@@ -61,6 +61,13 @@ def test_records_is_a_sequence(seeded):
     assert "15 records" in repr(candidacies)
 
 
+def test_records_can_be_subscripted_in_annotations():
+    alias = candidats.Records[candidats.Candidacy]
+
+    assert alias.__origin__ is candidats.Records
+    assert alias.__args__ == (candidats.Candidacy,)
+
+
 def test_to_columns_gives_one_list_per_attribute(seeded):
     candidacies = seeded.campaign.candidacies()
 
