@@ -129,10 +129,11 @@ def test_a_missing_file_is_file_not_found(campaign, tmp_path):
 
 
 def test_a_folder_for_a_file_is_an_os_error(campaign, tmp_path):
-    with pytest.raises(OSError) as raised:
+    with pytest.raises(IsADirectoryError) as raised:
         campaign.import_files(tmp_path)
 
-    assert isinstance(raised.value, (IsADirectoryError, OSError))
+    assert raised.value.errno == 21
+    assert raised.value.strerror.startswith("cannot read: ")
     assert raised.value.filename == str(tmp_path)
 
 

@@ -75,8 +75,10 @@ def test_a_folder_is_not_a_database(tmp_path):
     folder = tmp_path / "campaign.db"
     folder.mkdir()
 
-    with pytest.raises((candidats.CandidatsError, OSError)):
+    with pytest.raises(candidats.BackendError, match="cannot open") as raised:
         candidats.open(str(folder))
+
+    assert "unable to open database file" in str(raised.value.__cause__)
 
 
 def test_every_store_gives_the_same_records(tmp_path, regional_file, clock):
