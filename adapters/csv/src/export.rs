@@ -353,7 +353,8 @@ impl Spreadsheet {
     /// heads first and by order: one line per candidacy whose person's
     /// latest answer (to the scope's pledge, if it names one) is a
     /// signature dated in the scope's period, as the progress report counts
-    /// them. Returns the number of lines written, header left out.
+    /// them. Returns the number of lines written, header left out. For one
+    /// region or one list, give a scope with its constituency or its list.
     ///
     /// Columns: `Élection`, `Tour`, `Région`, `Circonscription`, `Code`,
     /// `Liste`, `Nuance`, `Rôle`, `Ordre`, `Nom`, `Prénom`, `Signé le`,

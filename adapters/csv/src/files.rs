@@ -124,6 +124,15 @@ pub(crate) fn decode<K: Kind>(text: &str) -> Result<Parsed<K>> {
 }
 
 fn header_positions<K: Kind>(line: u64, fields: &[Field<'_>]) -> Result<Vec<usize>> {
+    if let [only] = fields {
+        if only.text.contains([';', '\t']) {
+            return Err(Error::invalid_at(
+                Location::file(K::FILE).line(line).column(1),
+                "expected `,` between columns, found `;` or a tab: the file was saved with \
+                 another separator (save it as CSV with `,`)",
+            ));
+        }
+    }
     let mut positions: Vec<Option<usize>> = vec![None; K::COLUMNS.len()];
     for (position, field) in fields.iter().enumerate() {
         let at = Location::file(K::FILE)

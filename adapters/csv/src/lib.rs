@@ -53,6 +53,8 @@
 //! Columns may be reordered by hand; a missing, unknown or repeated column
 //! is an error. Edit the files only while no program has the store open:
 //! the store rewrites a file from memory on its next change of that kind.
+//! A folder kept in git should ignore `candidats.lock` and the transient
+//! folders `.staging/` and `.committed/` described below.
 //!
 //! # Loading
 //!

@@ -419,3 +419,17 @@ fn columns_may_be_reordered_by_hand() {
     let alice = ok(store.read_with(|r| r.participant(ParticipantId::new(1))));
     assert_eq!(alice.name.as_str(), "Alice");
 }
+
+#[test]
+fn a_file_saved_with_another_separator() {
+    let (_temp, dir) = folder();
+    edit(&dir, "participants.csv", |t| t.replace(',', ";"));
+
+    refused(
+        &dir,
+        "participants.csv",
+        1,
+        1,
+        "expected `,` between columns, found `;`",
+    );
+}
