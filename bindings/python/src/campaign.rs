@@ -732,8 +732,9 @@ impl Campaign {
     /// and, on one person's or list's record, for the participants
     /// responsible for it. Filters: `status` (`unverified`, `confirmed`,
     /// `bounced`, `obsolete`), `channel` (`email`, `phone`...),
-    /// `usable` (not bounced nor obsolete).
-    #[pyo3(signature = (*, person = None, list = None, viewer = None, status = None, channel = None, usable = None))]
+    /// `usable` (not bounced nor obsolete), and `scope` (a Scope: the
+    /// details of the persons with a candidacy in it).
+    #[pyo3(signature = (*, person = None, list = None, viewer = None, status = None, channel = None, usable = None, scope = None))]
     #[allow(clippy::too_many_arguments)]
     fn contact_details(
         &self,
@@ -744,6 +745,7 @@ impl Campaign {
         status: Option<&str>,
         channel: Option<&str>,
         usable: Option<bool>,
+        scope: Option<&Scope>,
     ) -> Result<Records> {
         let status = status.map(core::DetailStatus::from_name).transpose()?;
         let channel = channel.map(core::Channel::parse).transpose()?;
@@ -765,9 +767,23 @@ impl Campaign {
                 self.run(py, |c| c.contact_details(viewer, owner))?
             }
         };
+        let persons: Option<HashSet<core::PersonId>> = match scope {
+            Some(scope) => {
+                let scope = scope.inner.clone();
+                let candidacies = self.read(py, |r| r.candidacies(&scope))?;
+                Some(candidacies.iter().map(|c| c.person).collect())
+            }
+            None => None,
+        };
         Ok(Records::collect::<ContactDetail, _>(details.iter().filter(
             |d| {
-                status.is_none_or(|s| d.status == s)
+                let in_scope = match (&persons, d.owner) {
+                    (None, _) => true,
+                    (Some(persons), core::Owner::Person(p)) => persons.contains(&p),
+                    (Some(_), core::Owner::List(_)) => false,
+                };
+                in_scope
+                    && status.is_none_or(|s| d.status == s)
                     && channel.as_ref().is_none_or(|c| d.point.channel() == c)
                     && usable.is_none_or(|u| d.status.is_usable() == u)
             },
@@ -821,8 +837,10 @@ impl Campaign {
 
     /// The contact actions on a `candidacy` or a `list`, by a
     /// `participant`, in a `marathon`, in `[since, until)`, with an
-    /// `outcome` or a `channel`, as given; sorted by identifier.
-    #[pyo3(signature = (*, candidacy = None, list = None, participant = None, marathon = None, since = None, until = None, outcome = None, channel = None))]
+    /// `outcome` or a `channel`, on the candidacies of a `scope` (a Scope:
+    /// roles, constituency, list, nuance...), as given; sorted by
+    /// identifier.
+    #[pyo3(signature = (*, candidacy = None, list = None, participant = None, marathon = None, since = None, until = None, outcome = None, channel = None, scope = None))]
     #[allow(clippy::too_many_arguments)]
     fn contact_actions(
         &self,
@@ -835,6 +853,7 @@ impl Campaign {
         until: Option<Instant>,
         outcome: Option<&str>,
         channel: Option<&str>,
+        scope: Option<&Scope>,
     ) -> Result<Records> {
         let target = match (candidacy, list) {
             (None, None) => None,
@@ -855,11 +874,22 @@ impl Campaign {
             from: instant(since),
             until: instant(until),
         };
-        let actions = self.read(py, |r| r.contact_actions(&filter))?;
+        let scope = scope.map(|s| s.inner.clone());
+        let (actions, covered) = self.read(py, |r| {
+            let covered = match &scope {
+                Some(scope) => Some(candidacy_ids(&r.candidacies(scope)?)),
+                None => None,
+            };
+            Ok((r.contact_actions(&filter)?, covered))
+        })?;
         Ok(Records::collect::<ContactAction, _>(actions.iter().filter(
             |a| {
                 outcome.is_none_or(|o| a.outcome == o)
                     && channel.as_ref().is_none_or(|c| &a.channel == c)
+                    && covered.as_ref().is_none_or(|ids| match a.target {
+                        core::ActionTarget::Candidacy(c) => ids.contains(&c),
+                        core::ActionTarget::List(_) => false,
+                    })
             },
         )))
     }
@@ -1311,6 +1341,10 @@ fn one_target(
             "expected exactly one of candidacy=, list= or constituency=",
         )),
     }
+}
+
+fn candidacy_ids(candidacies: &[core::Candidacy]) -> HashSet<core::CandidacyId> {
+    candidacies.iter().map(|c| c.id).collect()
 }
 
 /// The constituency `top` and every constituency below it.

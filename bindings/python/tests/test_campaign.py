@@ -185,6 +185,9 @@ def test_private_details_are_seen_by_moderators_and_the_responsible_only(seeded)
     assert [d.channel for d in campaign.contact_details(person=person, viewer=seeded.volunteer)] == ["web_form"]
     assert [d.channel for d in campaign.contact_details()] == ["web_form"]
     assert len(campaign.contact_details(viewer=seeded.moderator, channel="email")) == 1
+    head_of_list = candidats.Scope(roles="head_of_list")
+    assert len(campaign.contact_details(viewer=seeded.moderator, scope=head_of_list)) == 2
+    assert len(campaign.contact_details(viewer=seeded.moderator, scope=candidats.Scope(roles="member"))) == 0
 
 
 def test_a_bounced_detail_stops_counting(seeded):
@@ -218,6 +221,10 @@ def test_contact_actions_and_pledge_answers(seeded):
     assert len(campaign.contact_actions(list=target.list)) == 1
     assert len(campaign.contact_actions(outcome="promised_to_sign")) == 1
     assert len(campaign.contact_actions(since=seeded.clock.now())) == 2
+    heads = candidats.Scope(roles="head_of_list")
+    assert len(campaign.contact_actions(scope=heads)) == 2
+    assert len(campaign.contact_actions(scope=candidats.Scope(roles="member"))) == 0
+    assert len(campaign.contact_actions(scope=candidats.Scope(nuance="LREG"))) == 0
     assert isinstance(signed, candidats.PledgeAnswer)
     assert signed.answer == "signed" and signed.evidence == "mail du 3 juin"
     assert campaign.pledge_answers(person=target.person) == campaign.pledge_answers(pledge=pledge.id)

@@ -255,6 +255,7 @@ class Campaign:
         status: str | None = None,
         channel: str | None = None,
         usable: bool | None = None,
+        scope: Scope | None = None,
     ) -> Records[ContactDetail]: ...
     def record_action(
         self,
@@ -281,6 +282,7 @@ class Campaign:
         until: datetime.datetime | None = None,
         outcome: str | None = None,
         channel: str | None = None,
+        scope: Scope | None = None,
     ) -> Records[ContactAction]: ...
 
     # pledges
