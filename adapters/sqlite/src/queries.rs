@@ -155,6 +155,57 @@ pub(crate) fn candidacies(s: &Session<'_>, scope: &Scope) -> Result<Vec<Candidac
     s.fetch_filtered(&text, &f, codec::candidacy)
 }
 
+/// What a tally counts for a group of candidacies holding the same roles.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    candidacies: u64,
+    contacted: u64,
+    contact_actions: u64,
+    signatories: u64,
+    declined: u64,
+    to_follow_up: u64,
+    /// Candidacies whose person has a usable contact detail.
+    usable: u64,
+    /// Candidacies contacted before the end of the period.
+    touched: u64,
+}
+
+impl Counts {
+    fn add_to(&self, tally: &mut Tally, roles: Roles) {
+        tally.candidacies += self.candidacies;
+        tally.contacted += self.contacted;
+        tally.contact_actions += self.contact_actions;
+        tally.signatories += self.signatories;
+        tally.declined += self.declined;
+        tally.to_follow_up += self.to_follow_up;
+        tally.without_contact_detail += self.candidacies.saturating_sub(self.usable);
+        if roles.contains(Role::HeadOfSection) {
+            tally.heads_of_section_to_contact += self.candidacies.saturating_sub(self.touched);
+        }
+        for role in roles.iter() {
+            let entry = tally.roles.entry(role).or_default();
+            entry.total += self.candidacies;
+            entry.contacted += self.contacted;
+            entry.signatories += self.signatories;
+        }
+    }
+}
+
+/// The group key in a tally's first column.
+fn group_key(group: GroupBy, row: &rusqlite::Row<'_>) -> Result<GroupKey> {
+    Ok(match group {
+        GroupBy::Total => GroupKey::Total,
+        GroupBy::List => GroupKey::List(ListId::new(row.col(0)?)),
+        GroupBy::Nuance => GroupKey::Nuance(row.col(0)?),
+        GroupBy::Constituency => GroupKey::Constituency(ConstituencyId::new(row.col(0)?)),
+    })
+}
+
+/// A count or a sum read from a column.
+fn number(row: &rusqlite::Row<'_>, index: usize) -> Result<u64> {
+    row.col::<i64>(index).map(|n| n.max(0) as u64)
+}
+
 /// See [`CampaignRead::tally`].
 pub(crate) fn tally(
     s: &Session<'_>,
@@ -193,12 +244,12 @@ pub(crate) fn tally(
     // Every candidacy counts in `candidacies`; most have no contact, no
     // contact detail and no answer, and count nowhere else. The second
     // query looks only at those that have one, through the indexes.
-    let counts = format!(
+    let counts_text = format!(
         "{with}SELECT {key} AS key, c.roles, count(*) FROM candidacy c WHERE {base} \
          GROUP BY key, c.roles HAVING key IS NOT NULL",
         with = with.text(),
     );
-    let facts = format!(
+    let facts_text = format!(
         "{with}SELECT key, roles, sum(actions > 0), sum(actions), sum(signed), sum(declined), \
          sum(touched AND NOT answered), sum(usable), sum(touched) \
          FROM (SELECT {key} AS key, c.roles AS roles, \
@@ -218,63 +269,38 @@ pub(crate) fn tally(
         with = with.text(),
     );
 
-    let decode_key = |row: &rusqlite::Row<'_>| -> Result<(GroupKey, Roles)> {
-        let key = match group {
-            GroupBy::Total => GroupKey::Total,
-            GroupBy::List => GroupKey::List(ListId::new(row.col(0)?)),
-            GroupBy::Nuance => GroupKey::Nuance(row.col(0)?),
-            GroupBy::Constituency => GroupKey::Constituency(ConstituencyId::new(row.col(0)?)),
-        };
-        let bits = row.col::<u8>(1)?;
-        let roles = Roles::from_bits(bits)
-            .ok_or_else(|| corrupt("candidacy roles", format!("bad roles {bits}")))?;
-        Ok((key, roles))
-    };
-    let count = |row: &rusqlite::Row<'_>, index| row.col::<i64>(index).map(|n| n.max(0) as u64);
-    let totals: BTreeMap<(GroupKey, u8), u64> = s
-        .fetch_with(&counts, &f.params[..base_params], |row| {
-            let (key, roles) = decode_key(row)?;
-            Ok(((key, roles.bits()), count(row, 2)?))
-        })?
-        .into_iter()
-        .collect();
-    let mut active: BTreeMap<(GroupKey, u8), [u64; 7]> = BTreeMap::new();
-    for (group_key, sums) in s.fetch_filtered(&facts, &f, |row| {
-        let (key, roles) = decode_key(row)?;
-        let mut sums = [0; 7];
-        for (index, sum) in sums.iter_mut().enumerate() {
-            *sum = count(row, index + 2)?;
-        }
-        Ok(((key, roles.bits()), sums))
+    let mut counts: BTreeMap<(GroupKey, u8), Counts> = BTreeMap::new();
+    for (key, bits, candidacies) in s.fetch_with(&counts_text, &f.params[..base_params], |row| {
+        Ok((group_key(group, row)?, row.col::<u8>(1)?, number(row, 2)?))
     })? {
-        active.insert(group_key, sums);
+        counts.entry((key, bits)).or_default().candidacies = candidacies;
+    }
+    for (key, bits, active) in s.fetch_filtered(&facts_text, &f, |row| {
+        let active = Counts {
+            candidacies: 0,
+            contacted: number(row, 2)?,
+            contact_actions: number(row, 3)?,
+            signatories: number(row, 4)?,
+            declined: number(row, 5)?,
+            to_follow_up: number(row, 6)?,
+            usable: number(row, 7)?,
+            touched: number(row, 8)?,
+        };
+        Ok((group_key(group, row)?, row.col::<u8>(1)?, active))
+    })? {
+        let entry = counts.entry((key, bits)).or_default();
+        *entry = Counts {
+            candidacies: entry.candidacies,
+            ..active
+        };
     }
 
     let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
-    for ((key, bits), candidacies) in totals {
-        let roles = Roles::from_bits(bits).unwrap_or_default();
-        let [contacted, actions, signatories, declined, to_follow_up, usable, touched] =
-            active.remove(&(key.clone(), bits)).unwrap_or_default();
-
-        let tally = groups.entry(key).or_default();
-        tally.candidacies += candidacies;
-        tally.contacted += contacted;
-        tally.contact_actions += actions;
-        tally.signatories += signatories;
-        tally.declined += declined;
-        tally.to_follow_up += to_follow_up;
-        tally.without_contact_detail += candidacies.saturating_sub(usable);
-        if roles.contains(Role::HeadOfSection) {
-            tally.heads_of_section_to_contact += candidacies.saturating_sub(touched);
-        }
-        for role in roles.iter() {
-            let entry = tally.roles.entry(role).or_default();
-            entry.total += candidacies;
-            entry.contacted += contacted;
-            entry.signatories += signatories;
-        }
+    for ((key, bits), counts) in counts {
+        let roles = Roles::from_bits(bits)
+            .ok_or_else(|| corrupt("candidacy roles", format!("bad roles {bits}")))?;
+        counts.add_to(groups.entry(key).or_default(), roles);
     }
-
     if group == GroupBy::Total && groups.is_empty() {
         groups.insert(GroupKey::Total, Tally::default());
     }
@@ -308,12 +334,11 @@ pub(crate) fn daily(s: &Session<'_>, scope: &Scope) -> Result<Vec<DayTally>> {
         with = with.text(),
     );
     s.fetch_filtered(&text, &f, |row| {
-        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
         Ok(DayTally {
             day: codec::parse_day(row.text(0)?, "a day of activity")?,
-            contact_actions: count(1)?,
-            contacted: count(2)?,
-            signatures: count(3)?,
+            contact_actions: number(row, 1)?,
+            contacted: number(row, 2)?,
+            signatures: number(row, 3)?,
         })
     })
 }
@@ -333,11 +358,10 @@ pub(crate) fn activity(s: &Session<'_>, scope: &Scope) -> Result<Vec<Participant
         conditions = f.conditions(),
     );
     s.fetch_filtered(&text, &f, |row| {
-        let count = |index| row.col::<i64>(index).map(|n| n.max(0) as u64);
         Ok(ParticipantTally {
             participant: ParticipantId::new(row.col(0)?),
-            contact_actions: count(1)?,
-            candidacies: count(2)?,
+            contact_actions: number(row, 1)?,
+            candidacies: number(row, 2)?,
             first_at: codec::parse_instant(row.text(3)?, "a participant's activity")?,
             last_at: codec::parse_instant(row.text(4)?, "a participant's activity")?,
         })
