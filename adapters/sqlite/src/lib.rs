@@ -93,6 +93,21 @@
 //!   write-ahead log until the next write after it finishes.
 //! - A read in an in-memory store waits for a running write: an in-memory
 //!   database has a single connection.
+//! - The collectors' queue (candidacies without a contact detail) holds
+//!   most of a campaign at first, and taking from it reads every candidacy
+//!   of the scope to rank them: on a national municipal election, give the
+//!   queue a narrower scope (an election and a département) to keep each
+//!   take short.
+//!
+//! # Imports
+//!
+//! An import is one transaction. Records new in it are written with plain
+//! `INSERT`s, the statements are prepared once, and the sections read at
+//! every line are kept for the transaction; the cost left is SQLite's own
+//! work on the tables and their indexes (two rows, four index entries and
+//! five foreign-key checks per candidate). The `import_rate` example
+//! measures it on a generated file:
+//! `cargo run --release -p candidats-sqlite --example import_rate -- 100000`.
 #![deny(missing_docs)]
 
 mod codec;
