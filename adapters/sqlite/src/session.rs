@@ -30,21 +30,31 @@ struct Sequence {
     inserted: Vec<u64>,
 }
 
+/// How far past the stored identifiers a transaction tracks the new ones:
+/// a record stored further away (only an explicit identifier can be) is
+/// written with an upsert, which is always right.
+const FRESH_WINDOW: usize = 1 << 26;
+
 impl Sequence {
+    /// The position of `id` among the new identifiers, if it is one.
+    fn offset(&self, id: i64) -> Option<usize> {
+        id.checked_sub(self.fresh_from)
+            .and_then(|offset| usize::try_from(offset).ok())
+            .filter(|offset| *offset < FRESH_WINDOW)
+    }
+
     /// Whether `id` is new, not inserted yet: a plain INSERT stores it, with
     /// no statement journal, where a replacement needs an upsert.
     fn is_fresh(&self, id: i64) -> bool {
-        match usize::try_from(id - self.fresh_from) {
-            Ok(offset) => self
-                .inserted
+        self.offset(id).is_some_and(|offset| {
+            self.inserted
                 .get(offset / 64)
-                .is_none_or(|word| word & (1 << (offset % 64)) == 0),
-            Err(_) => false,
-        }
+                .is_none_or(|word| word & (1 << (offset % 64)) == 0)
+        })
     }
 
     fn mark_inserted(&mut self, id: i64) {
-        if let Ok(offset) = usize::try_from(id - self.fresh_from) {
+        if let Some(offset) = self.offset(id) {
             let word = offset / 64;
             if self.inserted.len() <= word {
                 self.inserted.resize(word + 1, 0);
@@ -337,7 +347,7 @@ impl<'c> Session<'c> {
             sequence.mark_inserted(id);
         }
         if sequence.next <= id {
-            sequence.next = id + 1;
+            sequence.next = id.saturating_add(1);
             sequence.moved = true;
         }
         Ok(())
@@ -406,16 +416,20 @@ impl<'c> Session<'c> {
         }))
     }
 
-    /// The next identifier of a kind as the file knows it.
+    /// The next identifier of a kind as the file knows it: past the stored
+    /// counter and every stored identifier.
     fn stored_next(&self, kind: RecordKind) -> Result<i64> {
         let text = format!(
-            "SELECT max(coalesce((SELECT next FROM sequence WHERE kind = ?1), 1), \
-             coalesce((SELECT max(id) FROM {}), 0) + 1)",
+            "SELECT (SELECT next FROM sequence WHERE kind = ?1), (SELECT max(id) FROM {})",
             kind.name()
         );
-        self.statement(&text)?
-            .query_row([kind.name()], |row| row.get(0))
-            .map_err(|e| sql("read an identifier sequence", e))
+        let (counter, largest): (Option<i64>, Option<i64>) = self
+            .statement(&text)?
+            .query_row([kind.name()], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| sql("read an identifier sequence", e))?;
+
+        let after_largest = largest.map_or(1, |id| id.saturating_add(1));
+        Ok(counter.unwrap_or(1).max(after_largest))
     }
 
     /// Writes the sequences that moved, before the commit.
@@ -1174,7 +1188,9 @@ impl CampaignWrite for Session<'_> {
     fn allocate(&mut self, kind: RecordKind) -> Result<i64> {
         let sequence = self.sequence(kind)?;
         let id = sequence.next;
-        sequence.next += 1;
+        sequence.next = id
+            .checked_add(1)
+            .ok_or_else(|| Error::invalid(format!("no {kind} identifier is left")))?;
         sequence.moved = true;
         trace!(%kind, id, "identifier allocated");
         Ok(id)
@@ -1716,6 +1732,38 @@ mod tests {
             steps.iter().any(|step| step.starts_with("SEARCH")),
             "the lookup of {what} uses no index: {steps:?}"
         );
+    }
+
+    #[test]
+    fn far_and_extreme_identifiers_are_stored_without_harm() {
+        use crate::SqliteStore;
+
+        let store = SqliteStore::memory().expect("a store");
+        let person =
+            |id| Name::new("LOIN").map(|surname| Person::named(PersonId::new(id), surname, None));
+
+        let far = 1_i64 << 40;
+        store
+            .write_with(|w| {
+                w.put_person(&person(far)?)?;
+                w.put_person(&person(far)?)
+            })
+            .expect("a far identifier");
+        let next = store
+            .write_with(|w| w.allocate(RecordKind::Person))
+            .expect("the identifier after it");
+        store
+            .write_with(|w| w.put_person(&person(i64::MAX)?))
+            .expect("the largest identifier");
+        let exhausted = store.write_with(|w| w.allocate(RecordKind::Person));
+
+        assert_eq!(next, far + 1);
+        assert!(
+            matches!(exhausted, Err(Error::InvalidInput { .. })),
+            "{exhausted:?}"
+        );
+        let stored = store.read_with(|r| r.persons()).expect("the persons");
+        assert_eq!(stored.len(), 2);
     }
 
     #[test]
