@@ -32,7 +32,6 @@ def big_regional_file(path, lists=40, sections=5, per_section=40):
 def test_python_threads_run_while_the_library_imports(tmp_path):
     path = tmp_path / "big.csv"
     rows = big_regional_file(path)
-    campaign = candidats.open("memory:")
     ticks: list[float] = []
     stop = threading.Event()
 
@@ -44,18 +43,26 @@ def test_python_threads_run_while_the_library_imports(tmp_path):
     ticker = threading.Thread(target=tick)
     ticker.start()
     time.sleep(0.05)
-    started = time.perf_counter()
-    [summary] = campaign.import_files(path)
-    ended = time.perf_counter()
+    calls = []
+    while sum(ended - started for started, ended in calls) < 0.5 and len(calls) < 100:
+        campaign = candidats.open("memory:")
+        started = time.perf_counter()
+        [summary] = campaign.import_files(path)
+        calls.append((started, time.perf_counter()))
+        assert summary.candidacies == rows
     stop.set()
     ticker.join()
 
-    assert summary.candidacies == rows
-    # The other thread kept running in the middle of the import: it could
-    # not, had the import held the GIL.
-    middle = [t for t in ticks if started + 0.2 * (ended - started) < t < ended - 0.2 * (ended - started)]
-    assert ended - started > 0.05, "the import was too quick to tell"
-    assert len(middle) >= 5, f"{len(middle)} ticks during an import of {ended - started:.3f} s"
+    # The other thread kept running in the middle of the imports: it could
+    # not, had they held the GIL.
+    inside = [
+        t
+        for started, ended in calls
+        for t in ticks
+        if started + 0.2 * (ended - started) < t < ended - 0.2 * (ended - started)
+    ]
+    busy = sum(ended - started for started, ended in calls)
+    assert len(inside) >= 20, f"{len(inside)} ticks during {len(calls)} imports of {busy:.3f} s"
 
 
 def test_concurrent_takers_never_get_the_same_candidacy(seeded):
