@@ -393,21 +393,6 @@ struct PersonOut {
     national_identity: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     contact_details: Vec<DetailOut>,
-    #[serde(rename = "+candidats", skip_serializing_if = "PersonExt::is_empty")]
-    ext: PersonExt,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PersonExt {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    profession: Option<String>,
-}
-
-impl PersonExt {
-    fn is_empty(&self) -> bool {
-        self.profession.is_none()
-    }
 }
 
 #[derive(Serialize)]
@@ -483,6 +468,8 @@ struct MembershipExt {
     community_council: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     withdrawn: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profession: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -780,9 +767,6 @@ fn build(r: &dyn CampaignRead, scope: &Scope, options: &PopoloExportOptions) -> 
             birth_date: person.birth_date,
             national_identity: person.nationality.clone(),
             contact_details: details_out(r, Owner::Person(*id), options)?,
-            ext: PersonExt {
-                profession: person.profession.clone(),
-            },
         });
     }
 
@@ -853,6 +837,7 @@ fn build(r: &dyn CampaignRead, scope: &Scope, options: &PopoloExportOptions) -> 
                 outgoing: c.outgoing,
                 community_council: c.community_council,
                 withdrawn: c.withdrawn,
+                profession: c.profession.clone(),
             },
         });
     }
@@ -1514,10 +1499,6 @@ impl<'a, 'w> Importer<'a, 'w> {
                         self.skip(here, "no URL among the sources");
                     }
                 }
-                EXTENSION if self.own => match serde_json::from_value::<PersonExt>(value.clone()) {
-                    Ok(ext) => person.profession = ext.profession,
-                    Err(error) => return Err(self.fail(&here, error.to_string())),
-                },
                 _ => self.skip(here, "no such field on a person in this library"),
             }
         }
@@ -1857,6 +1838,7 @@ impl<'a, 'w> Importer<'a, 'w> {
                     outgoing: m.ext.outgoing,
                     community_council: m.ext.community_council,
                     withdrawn: m.ext.withdrawn,
+                    profession: m.ext.profession.clone(),
                 },
                 partner,
             ));

@@ -171,9 +171,11 @@ fn rich_campaign() -> Fixture<DynStore> {
 
     ok(campaign.store().write_with(|w| {
         let mut person = w.person(head.person)?;
-        person.profession = Some("Enseignante".into());
         person.nationality = Some("française".into());
-        w.put_person(&person)
+        w.put_person(&person)?;
+        let mut candidacy = w.candidacy(head.id)?;
+        candidacy.profession = Some("Enseignante".into());
+        w.put_candidacy(&candidacy)
     }));
     fixture
 }
@@ -353,7 +355,7 @@ fn the_document_is_popolo_with_the_library_roles_as_labels() {
     assert_eq!(person["gender"], "female");
     assert_eq!(person["birth_date"], "1961-01-01");
     assert_eq!(person["national_identity"], "française");
-    assert_eq!(person["+candidats"]["profession"], "Enseignante");
+    assert!(person.get("+candidats").is_none());
     let email = &person["contact_details"][0];
     assert_eq!(email["type"], "email");
     assert_eq!(email["value"], "tete@example.org");

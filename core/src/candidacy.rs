@@ -274,6 +274,9 @@ pub struct Candidacy {
     pub nuance: Option<Nuance>,
     /// The panel number of a single-seat or pair candidacy.
     pub panel: Option<u32>,
+    /// The profession the candidate declared for this candidacy, when the
+    /// file gives it.
+    pub profession: Option<String>,
     /// Whether the candidate holds the seat now (*sortant*).
     pub outgoing: bool,
     /// Whether the candidate also stands for the inter-communal council

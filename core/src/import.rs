@@ -65,7 +65,7 @@ pub struct CandidateSpec {
     pub sex: Option<Sex>,
     /// The date of birth.
     pub birth_date: Option<NaiveDate>,
-    /// The profession.
+    /// The profession declared for this candidacy.
     pub profession: Option<String>,
     /// The nationality.
     pub nationality: Option<String>,
@@ -976,7 +976,6 @@ impl Importer<'_> {
             first_name,
             sex: spec.sex,
             birth_date: spec.birth_date,
-            profession: spec.profession.clone().filter(|p| !p.trim().is_empty()),
             nationality: spec.nationality.clone().filter(|n| !n.trim().is_empty()),
         };
         let (person, person_changed) =
@@ -1006,6 +1005,7 @@ impl Importer<'_> {
             roles,
             nuance,
             panel,
+            profession: spec.profession.clone().filter(|p| !p.trim().is_empty()),
             outgoing: spec.outgoing,
             community_council,
             withdrawn: false,
@@ -1100,7 +1100,6 @@ impl Importer<'_> {
                     id: first_round.id,
                     sex: wanted.sex.or(first_round.sex),
                     birth_date: wanted.birth_date.or(first_round.birth_date),
-                    profession: wanted.profession.clone().or(first_round.profession.clone()),
                     nationality: wanted
                         .nationality
                         .clone()
@@ -1146,7 +1145,6 @@ impl Importer<'_> {
                 id: only.id,
                 sex: wanted.sex.or(only.sex),
                 birth_date: wanted.birth_date.or(only.birth_date),
-                profession: wanted.profession.clone().or(only.profession.clone()),
                 nationality: wanted.nationality.clone().or(only.nationality.clone()),
                 ..only.clone()
             };

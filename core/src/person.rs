@@ -77,8 +77,6 @@ pub struct Person {
     pub sex: Option<Sex>,
     /// The date of birth, when the file gives it.
     pub birth_date: Option<NaiveDate>,
-    /// The profession, when the file gives it.
-    pub profession: Option<String>,
     /// The nationality, when the file gives it (municipales: EU citizens).
     pub nationality: Option<String>,
 }
@@ -92,7 +90,6 @@ impl Person {
             first_name,
             sex: None,
             birth_date: None,
-            profession: None,
             nationality: None,
         }
     }

@@ -326,7 +326,6 @@ impl Kind for Person {
         "first_name",
         "sex",
         "birth_date",
-        "profession",
         "nationality",
     ];
 
@@ -340,7 +339,6 @@ impl Kind for Person {
         out.opt(self.first_name.as_ref());
         out.opt(self.sex.map(Sex::code));
         out.opt_date(self.birth_date);
-        out.opt_str(self.profession.as_deref());
         out.opt_str(self.nationality.as_deref());
         Ok(())
     }
@@ -359,8 +357,7 @@ impl Kind for Person {
             first_name: row.opt_name(2)?,
             sex,
             birth_date: row.opt_date(4)?,
-            profession: row.opt_text(5)?,
-            nationality: row.opt_text(6)?,
+            nationality: row.opt_text(5)?,
         })
     }
 
@@ -409,6 +406,7 @@ impl Kind for Candidacy {
         "outgoing",
         "community_council",
         "withdrawn",
+        "profession",
     ];
     const KEY_COLUMN: usize = seat::KIND;
 
@@ -472,6 +470,7 @@ impl Kind for Candidacy {
         out.flag(self.outgoing);
         out.flag(self.community_council);
         out.flag(self.withdrawn);
+        out.opt_str(self.profession.as_deref());
         Ok(())
     }
 
@@ -539,6 +538,7 @@ impl Kind for Candidacy {
             outgoing: row.flag(16)?,
             community_council: row.flag(17)?,
             withdrawn: row.flag(18)?,
+            profession: row.opt_text(19)?,
         })
     }
 

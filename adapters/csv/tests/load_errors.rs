@@ -68,6 +68,7 @@ fn folder() -> (tempfile::TempDir, PathBuf) {
                 outgoing: false,
                 community_council: false,
                 withdrawn: false,
+                profession: None,
             })?;
         }
         w.put_participant(&Participant {
@@ -186,7 +187,7 @@ fn a_missing_column() {
             .collect()
     });
 
-    refused(&dir, "persons.csv", 1, 7, "missing column `birth_date`");
+    refused(&dir, "persons.csv", 1, 6, "missing column `birth_date`");
 }
 
 #[test]

@@ -14,10 +14,10 @@ pub(crate) const CONSTITUENCY: &str = "id, election, parent, kind, code, name";
 pub(crate) const LIST: &str =
     "id, election, round, constituency, panel, short_label, label, nuance_code, nuance_label";
 pub(crate) const SECTION: &str = "id, list, constituency, code, implicit";
-pub(crate) const PERSON: &str = "id, surname, first_name, sex, birth_date, profession, nationality";
+pub(crate) const PERSON: &str = "id, surname, first_name, sex, birth_date, nationality";
 pub(crate) const CANDIDACY: &str = "id, person, election, round, constituency, seat, list, \
      section, seat_order, pair_index, partner, substitute_of, roles, nuance_code, nuance_label, \
-     panel, outgoing, community_council, withdrawn";
+     panel, outgoing, community_council, withdrawn, profession";
 pub(crate) const PARTICIPANT: &str = "id, name, email, moderator, registered_at";
 pub(crate) const RESPONSIBILITY: &str = "id, participant, target_candidacy, target_list, \
      target_constituency, status, requested_at, decided_by, decided_at, expires_at";
@@ -45,7 +45,6 @@ pub(crate) const PERSON_TYPES: &[Type] = &[
     Type::TEXT,
     Type::DATE,
     Type::TEXT,
-    Type::TEXT,
 ];
 
 /// The column types of `candidacies`, for `COPY`.
@@ -69,6 +68,7 @@ pub(crate) const CANDIDACY_TYPES: &[Type] = &[
     Type::BOOL,
     Type::BOOL,
     Type::BOOL,
+    Type::TEXT,
 ];
 
 /// `INSERT ... ON CONFLICT (id) DO UPDATE` over every column.
@@ -227,8 +227,7 @@ pub(crate) fn person(row: &Row) -> Result<Person> {
             .transpose()?,
         sex: get::<Option<&str>>(row, 3)?.map(sex_of).transpose()?,
         birth_date: get(row, 4)?,
-        profession: get(row, 5)?,
-        nationality: get(row, 6)?,
+        nationality: get(row, 5)?,
     })
 }
 
@@ -268,6 +267,7 @@ pub(crate) fn candidacy(row: &Row) -> Result<Candidacy> {
         outgoing: get(row, 16)?,
         community_council: get(row, 17)?,
         withdrawn: get(row, 18)?,
+        profession: get(row, 19)?,
     })
 }
 
@@ -292,6 +292,7 @@ pub(crate) struct CandidacyRow {
     outgoing: bool,
     community_council: bool,
     withdrawn: bool,
+    profession: Option<String>,
 }
 
 impl CandidacyRow {
@@ -333,6 +334,7 @@ impl CandidacyRow {
             storable("a nuance", &n.code)?;
             storable_opt("a nuance", n.label.as_deref())?;
         }
+        storable_opt("a profession", c.profession.as_deref())?;
         Ok(CandidacyRow {
             id: c.id.get(),
             person: c.person.get(),
@@ -353,6 +355,7 @@ impl CandidacyRow {
             outgoing: c.outgoing,
             community_council: c.community_council,
             withdrawn: c.withdrawn,
+            profession: c.profession.clone(),
         })
     }
 
@@ -378,6 +381,7 @@ impl CandidacyRow {
             &self.outgoing,
             &self.community_council,
             &self.withdrawn,
+            &self.profession,
         ]
     }
 }
@@ -398,7 +402,6 @@ impl<'a> PersonRow<'a> {
     ///
     /// [`Error::InvalidInput`] for a text holding a NUL character.
     pub(crate) fn new(person: &'a Person) -> Result<PersonRow<'a>> {
-        storable_opt("a profession", person.profession.as_deref())?;
         storable_opt("a nationality", person.nationality.as_deref())?;
         Ok(PersonRow {
             id: person.id.get(),
@@ -417,7 +420,6 @@ impl<'a> PersonRow<'a> {
             &self.first_name,
             &self.sex,
             &self.person.birth_date,
-            &self.person.profession,
             &self.person.nationality,
         ]
     }

@@ -38,7 +38,7 @@ fn text_with_nul_is_refused_and_changes_nothing() {
 
     let refused = store.write(&mut |w| {
         let mut person = w.person(c.person)?;
-        person.profession = Some("ingé\0nieure".into());
+        person.nationality = Some("fran\0çaise".into());
         w.put_person(&person)
     });
 
@@ -47,7 +47,7 @@ fn text_with_nul_is_refused_and_changes_nothing() {
         "{refused:?}"
     );
     let person = store.read_with(|r| r.person(c.person)).expect("read");
-    assert_eq!(person.profession, None);
+    assert_eq!(person.nationality, None);
     assert!(store
         .read_with(|r| r.persons_named("NUL\0", None))
         .expect("lookup")

@@ -221,7 +221,7 @@ pub(crate) fn section(row: &Row<'_>) -> Result<Section> {
 /// The columns of a person, in the order its decoder reads them.
 macro_rules! person_columns {
     () => {
-        "id, surname, first_name, sex, birth_date, profession, nationality"
+        "id, surname, first_name, sex, birth_date, nationality"
     };
 }
 pub(crate) use person_columns;
@@ -241,8 +241,7 @@ pub(crate) fn person(row: &Row<'_>) -> Result<Person> {
         first_name: name_opt(row.text_opt(2)?, &what)?,
         sex,
         birth_date: day_opt(row, 4, &what)?,
-        profession: row.col(5)?,
-        nationality: row.col(6)?,
+        nationality: row.col(5)?,
     })
 }
 
@@ -251,7 +250,7 @@ macro_rules! candidacy_columns {
     () => {
         "c.id, c.person, c.election, c.round, c.constituency, c.seat, c.list, c.section, \
          c.seat_order, c.seat_index, c.partner, c.substitute_of, c.roles, c.nuance_code, \
-         c.nuance_label, c.panel, c.outgoing, c.community_council, c.withdrawn"
+         c.nuance_label, c.panel, c.outgoing, c.community_council, c.withdrawn, c.profession"
     };
 }
 pub(crate) use candidacy_columns;
@@ -365,6 +364,7 @@ pub(crate) fn candidacy(row: &Row<'_>) -> Result<Candidacy> {
         outgoing: row.col(16)?,
         community_council: row.col(17)?,
         withdrawn: row.col(18)?,
+        profession: row.col(19)?,
     })
 }
 

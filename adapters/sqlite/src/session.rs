@@ -144,15 +144,15 @@ const PUT_SECTION: &str = "INSERT INTO section (id, list, constituency, code, im
      constituency = excluded.constituency, code = excluded.code, implicit = excluded.implicit";
 
 const PUT_PERSON: &str = "INSERT INTO person (id, surname, first_name, sex, birth_date, \
-     profession, nationality) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE \
+     nationality) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE \
      SET surname = excluded.surname, first_name = excluded.first_name, sex = excluded.sex, \
-     birth_date = excluded.birth_date, profession = excluded.profession, \
-     nationality = excluded.nationality";
+     birth_date = excluded.birth_date, nationality = excluded.nationality";
 
 const PUT_CANDIDACY: &str = "INSERT INTO candidacy (id, person, election, round, constituency, \
      seat, list, section, seat_order, seat_index, partner, substitute_of, roles, nuance_code, \
-     nuance_label, panel, outgoing, community_council, withdrawn) VALUES (?1, ?2, ?3, ?4, ?5, \
-     ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) ON CONFLICT (id) DO \
+     nuance_label, panel, outgoing, community_council, withdrawn, profession) VALUES (?1, ?2, \
+     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20) \
+     ON CONFLICT (id) DO \
      UPDATE SET person = excluded.person, election = excluded.election, round = excluded.round, \
      constituency = excluded.constituency, seat = excluded.seat, list = excluded.list, \
      section = excluded.section, seat_order = excluded.seat_order, \
@@ -160,7 +160,8 @@ const PUT_CANDIDACY: &str = "INSERT INTO candidacy (id, person, election, round,
      substitute_of = excluded.substitute_of, roles = excluded.roles, \
      nuance_code = excluded.nuance_code, nuance_label = excluded.nuance_label, \
      panel = excluded.panel, outgoing = excluded.outgoing, \
-     community_council = excluded.community_council, withdrawn = excluded.withdrawn";
+     community_council = excluded.community_council, withdrawn = excluded.withdrawn, \
+     profession = excluded.profession";
 
 const PUT_PARTICIPANT: &str = "INSERT INTO participant (id, name, email, moderator, \
      registered_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET \
@@ -1330,7 +1331,6 @@ impl CampaignWrite for Session<'_> {
                 person.first_name.as_ref().map(Name::as_str),
                 person.sex.map(Sex::code),
                 person.birth_date.map(codec::day),
-                person.profession,
                 person.nationality
             ],
             &[],
@@ -1365,7 +1365,8 @@ impl CampaignWrite for Session<'_> {
                 c.panel,
                 c.outgoing,
                 c.community_council,
-                c.withdrawn
+                c.withdrawn,
+                c.profession
             ],
             &[
                 (RecordKind::Person, Some(c.person.get())),

@@ -560,7 +560,7 @@ impl Campaign {
 
     /// Corrects a person's record, or proposes it: each value given
     /// replaces the current one, each None keeps it. `sex` is `F` or `M`.
-    #[pyo3(signature = (actor, person, *, surname = None, first_name = None, sex = None, birth_date = None, profession = None, nationality = None, source = None))]
+    #[pyo3(signature = (actor, person, *, surname = None, first_name = None, sex = None, birth_date = None, nationality = None, source = None))]
     #[allow(clippy::too_many_arguments)]
     fn update_person<'py>(
         &self,
@@ -571,7 +571,6 @@ impl Campaign {
         first_name: Option<&str>,
         sex: Option<&str>,
         birth_date: Option<NaiveDate>,
-        profession: Option<String>,
         nationality: Option<String>,
         source: Option<&str>,
     ) -> Result<Bound<'py, PyAny>> {
@@ -586,7 +585,6 @@ impl Campaign {
             record.sex = Some(core::Sex::parse(sex)?);
         }
         record.birth_date = birth_date.or(record.birth_date);
-        record.profession = profession.or(record.profession);
         record.nationality = nationality.or(record.nationality);
         let change = core::Change::UpdatePerson { person: record };
         self.change(py, actor, change, source)

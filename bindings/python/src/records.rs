@@ -464,8 +464,6 @@ record! {
         sex: Option<String>,
         /// The date of birth, when the file gives it.
         birth_date: Option<NaiveDate>,
-        /// The profession, when the file gives it.
-        profession: Option<String>,
         /// The nationality, when the file gives it.
         nationality: Option<String>,
         /// "First name SURNAME".
@@ -481,7 +479,6 @@ impl From<&core::Person> for Person {
             first_name: p.first_name.as_ref().map(|n| n.to_string()),
             sex: p.sex.map(|s| s.code().into()),
             birth_date: p.birth_date,
-            profession: p.profession.clone(),
             nationality: p.nationality.clone(),
             full_name: p.full_name(),
         }
@@ -531,6 +528,9 @@ record! {
         community_council: bool,
         /// Whether the candidacy is withdrawn or no longer in the file.
         withdrawn: bool,
+        /// The profession declared for this candidacy, when the file gives
+        /// it.
+        profession: Option<String>,
     }
     methods {
         /// Whether the candidacy holds `role`.
@@ -569,6 +569,7 @@ impl From<&core::Candidacy> for Candidacy {
             outgoing: c.outgoing,
             community_council: c.community_council,
             withdrawn: c.withdrawn,
+            profession: c.profession.clone(),
         }
     }
 }

@@ -174,16 +174,14 @@ pub fn person() -> impl Strategy<Value = Person> {
         proptest::option::of(sex()),
         proptest::option::of(date()),
         proptest::option::of(text()),
-        proptest::option::of(text()),
     )
         .prop_map(
-            |(id, surname, first_name, sex, birth_date, profession, nationality)| Person {
+            |(id, surname, first_name, sex, birth_date, nationality)| Person {
                 id: PersonId::new(id),
                 surname,
                 first_name,
                 sex,
                 birth_date,
-                profession,
                 nationality,
             },
         )
@@ -220,6 +218,7 @@ pub fn candidacy() -> impl Strategy<Value = Candidacy> {
         (
             proptest::option::of(nuance()),
             proptest::option::of(1u32..50),
+            proptest::option::of(text()),
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
@@ -228,7 +227,7 @@ pub fn candidacy() -> impl Strategy<Value = Candidacy> {
         .prop_map(
             |(
                 (id, person, election, round, constituency, seat, roles),
-                (nuance, panel, outgoing, community_council, withdrawn),
+                (nuance, panel, profession, outgoing, community_council, withdrawn),
             )| Candidacy {
                 id: CandidacyId::new(id),
                 person: PersonId::new(person),
@@ -239,6 +238,7 @@ pub fn candidacy() -> impl Strategy<Value = Candidacy> {
                 roles,
                 nuance,
                 panel,
+                profession,
                 outgoing,
                 community_council,
                 withdrawn,
