@@ -165,11 +165,6 @@ impl Frame {
             flash: visitor.flash.clone(),
         }
     }
-
-    /// Whether a moderator is signed in.
-    pub fn moderator(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.moderator)
-    }
 }
 
 /// A page rendered with status 200.

@@ -112,6 +112,19 @@ impl Status {
         }
     }
 
+    /// The status of a candidate whose latest answer is a signature or
+    /// not, who was contacted or not, whose person has a usable contact
+    /// detail or not.
+    fn of(signed: Option<bool>, contacted: bool, usable_detail: bool) -> Status {
+        match signed {
+            Some(true) => Status::Signed,
+            Some(false) => Status::Declined,
+            None if contacted => Status::Contacted,
+            None if usable_detail => Status::ToContact,
+            None => Status::ToCollect,
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Status::ToCollect => "coordonnées à trouver",
@@ -228,13 +241,11 @@ impl Facts {
     }
 
     fn status(&self, c: &candidats::Candidacy) -> Status {
-        match self.answer.get(&c.person) {
-            Some(true) => Status::Signed,
-            Some(false) => Status::Declined,
-            None if self.contacted.contains(&c.id) => Status::Contacted,
-            None if self.usable_detail.contains(&c.person) => Status::ToContact,
-            None => Status::ToCollect,
-        }
+        Status::of(
+            self.answer.get(&c.person).copied(),
+            self.contacted.contains(&c.id),
+            self.usable_detail.contains(&c.person),
+        )
     }
 }
 
@@ -597,7 +608,11 @@ pub async fn candidate(
                 });
             }
             let mut answers = Vec::new();
+            let mut latest = None;
             for a in r.pledge_answers(Some(Subject::Person(c.person)))? {
+                if latest.is_none_or(|(key, _)| a.sort_key() > key) {
+                    latest = Some((a.sort_key(), a.answer.is_signed()));
+                }
                 let answer = match a.answer {
                     Answer::Signed { .. } => "signé",
                     Answer::Declined => "refusé",
@@ -632,7 +647,13 @@ pub async fn candidate(
                 outgoing: c.outgoing,
                 withdrawn: c.withdrawn,
                 substitute_of,
-                status: Facts::load(r)?.status(&c),
+                status: Status::of(
+                    latest.map(|(_, signed)| signed),
+                    !actions.is_empty(),
+                    r.contact_details(Some(Owner::Person(c.person)))?
+                        .iter()
+                        .any(|d| d.status.is_usable()),
+                ),
                 details: details.iter().map(detail_view).collect(),
                 actions,
                 answers,
