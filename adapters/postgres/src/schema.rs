@@ -17,10 +17,7 @@ pub(crate) const LOCK_SPACE: i32 = 0x4361_6e64;
 const MIGRATION_LOCK: i32 = 100;
 
 /// The migrations, in order; version `n` is the first `n` of them.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_schema.sql"),
-    include_str!("migrations/0002_profession_on_candidacy.sql"),
-];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_schema.sql")];
 
 /// The schema version this build of the library writes and reads.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -22,16 +22,10 @@ pub(crate) struct Migration {
 
 /// Every migration, in order: the schema version of a file is how many of
 /// them have run on it.
-pub(crate) const MIGRATIONS: &[Migration] = &[
-    Migration {
-        name: "first schema",
-        sql: include_str!("migrations/0001_first_schema.sql"),
-    },
-    Migration {
-        name: "profession on the candidacy",
-        sql: include_str!("migrations/0002_profession_on_candidacy.sql"),
-    },
-];
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    name: "first schema",
+    sql: include_str!("migrations/0001_first_schema.sql"),
+}];
 
 /// The schema version this library writes.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;

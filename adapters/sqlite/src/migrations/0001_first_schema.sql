@@ -67,7 +67,6 @@ CREATE TABLE person (
     first_name  TEXT,
     sex         TEXT, -- F or M
     birth_date  TEXT, -- a day
-    profession  TEXT,
     nationality TEXT
 );
 CREATE INDEX person_name ON person (surname, first_name);
@@ -93,6 +92,7 @@ CREATE TABLE candidacy (
     outgoing          INTEGER NOT NULL,  -- 1 when the candidate holds the seat now (sortant)
     community_council INTEGER NOT NULL,  -- 1 when also standing for the inter-communal council (CC)
     withdrawn         INTEGER NOT NULL,  -- 1 when withdrawn or no longer in the official file
+    profession        TEXT,              -- the profession declared for this candidacy
     CHECK (seat IN ('list', 'single', 'pair', 'substitute'))
 );
 CREATE UNIQUE INDEX candidacy_list_seat ON candidacy (section, seat_order)
