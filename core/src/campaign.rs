@@ -332,12 +332,15 @@ impl<S: Store> Campaign<S> {
         })
     }
 
-    /// Makes a participant a moderator, or not.
+    /// Makes a participant a moderator, or not. The last moderator cannot
+    /// step down: a campaign without one would let the next participant to
+    /// call [`Campaign::register_moderator`] take over.
     ///
     /// # Errors
     ///
     /// [`Error::PermissionDenied`] unless the actor is a moderator;
-    /// [`Error::NotFound`] for an unknown participant.
+    /// [`Error::Conflict`] when it would leave the campaign without a
+    /// moderator; [`Error::NotFound`] for an unknown participant.
     pub fn set_moderator(
         &self,
         actor: ParticipantId,
@@ -348,6 +351,16 @@ impl<S: Store> Campaign<S> {
         self.store.write_with(|w| {
             require_moderator(w, actor, "name moderators")?;
             let before = w.participant(participant)?;
+            let others = w
+                .participants()?
+                .iter()
+                .any(|p| p.moderator && p.id != participant);
+            if before.moderator && !moderator && !others {
+                return Err(Error::conflict(format!(
+                    "participant {participant} is the campaign's last moderator: name another \
+                     moderator first"
+                )));
+            }
             let after = Participant {
                 moderator,
                 ..before.clone()
