@@ -278,6 +278,10 @@ impl ImportSummary {
 /// (with its location) and the line's raw fields.
 pub type RejectSink<'a> = dyn FnMut(&Error, &[String]) -> Result<()> + 'a;
 
+/// Above this many lists to look at, [`Importer::withdraw_missing`] reads
+/// the candidacies by constituency instead of one list at a time.
+const LISTS_READ_ONE_BY_ONE: usize = 64;
+
 /// A set of identifiers, one bit each.
 #[derive(Default)]
 struct IdSet(Vec<u64>);
@@ -312,6 +316,18 @@ struct ListState {
     first_line: Location,
     flagged: bool,
     implicit: bool,
+    /// Whether this import created the list: it then holds no candidacy
+    /// but the file's, and none of its candidacies can be withdrawn.
+    created: bool,
+}
+
+/// A section met in the file.
+#[derive(Clone, Copy)]
+struct SectionState {
+    id: SectionId,
+    implicit: bool,
+    /// The area it covers, where its candidacies stand.
+    constituency: ConstituencyId,
 }
 
 /// The import's state while it runs.
@@ -323,12 +339,27 @@ struct Importer<'o> {
     areas: HashMap<(Option<ConstituencyId>, ConstituencyKind, String), ConstituencyId>,
     lists: HashMap<ListKey, ListId>,
     list_states: HashMap<ListId, ListState>,
-    sections: HashMap<(ListId, String), (SectionId, bool)>,
+    sections: HashMap<(ListId, String), SectionState>,
+    /// The orders taken in each section this import created: no candidacy
+    /// stood there before, so their seats need no lookup.
+    created_sections: HashMap<SectionId, IdSet>,
+    /// Whether the election and round held no list before this import:
+    /// then lists and constituencies are created without lookups.
+    fresh_round: bool,
+    /// Whether this import created the election.
+    fresh_election: bool,
     seen_candidacies: IdSet,
     seen_persons: IdSet,
     identities: HashSet<u64>,
     seat_areas: HashSet<ConstituencyId>,
-    list_areas: HashSet<ConstituencyId>,
+    /// Where the file's lists stand, each with the top of its chain.
+    list_areas: HashMap<ConstituencyId, ConstituencyId>,
+    /// The last row's chain of areas (kind, code, name) and its first and
+    /// last constituencies.
+    last_chain: Option<(
+        Vec<(ConstituencyKind, String, String)>,
+        (ConstituencyId, ConstituencyId),
+    )>,
     first_round: Option<(ConstituencyId, Vec<(String, Person)>)>,
 }
 
@@ -395,7 +426,12 @@ impl<S: Store> Campaign<S> {
 
         self.store().write_with(|w| {
             w.lock(LockKey::Import)?;
-            let election = prepare_election(w, options)?;
+            let (election, fresh_election) = prepare_election(w, options)?;
+            let fresh_round = fresh_election
+                || !w
+                    .lists(election)?
+                    .iter()
+                    .any(|list| list.round == options.round);
             let mut importer = Importer {
                 options,
                 now,
@@ -409,11 +445,15 @@ impl<S: Store> Campaign<S> {
                 lists: HashMap::new(),
                 list_states: HashMap::new(),
                 sections: HashMap::new(),
+                created_sections: HashMap::new(),
+                fresh_round,
+                fresh_election,
                 seen_candidacies: IdSet::default(),
                 seen_persons: IdSet::default(),
                 identities: HashSet::new(),
                 seat_areas: HashSet::new(),
-                list_areas: HashSet::new(),
+                list_areas: HashMap::new(),
+                last_chain: None,
                 first_round: None,
             };
 
@@ -456,7 +496,11 @@ impl<S: Store> Campaign<S> {
     }
 }
 
-fn prepare_election(w: &mut dyn CampaignWrite, options: &ImportOptions) -> Result<ElectionId> {
+/// The election of an import, created when unknown; and whether it was.
+fn prepare_election(
+    w: &mut dyn CampaignWrite,
+    options: &ImportOptions,
+) -> Result<(ElectionId, bool)> {
     let round = Round {
         number: options.round,
         date: options.round_date,
@@ -480,7 +524,7 @@ fn prepare_election(w: &mut dyn CampaignWrite, options: &ImportOptions) -> Resul
             if wanted != existing {
                 w.put_election(&wanted)?;
             }
-            Ok(existing.id())
+            Ok((existing.id(), false))
         }
         None => {
             let id = ElectionId::new(w.allocate(RecordKind::Election)?);
@@ -497,9 +541,15 @@ fn prepare_election(w: &mut dyn CampaignWrite, options: &ImportOptions) -> Resul
             }
             let election = Election::new(id, options.kind, &options.election, rounds)?;
             w.put_election(&election)?;
-            Ok(id)
+            Ok((id, true))
         }
     }
+}
+
+fn two_at_order(order: u32) -> Error {
+    Error::invalid(format!(
+        "two candidates at order {order} of the same list section"
+    ))
 }
 
 fn name(text: &str, what: &str) -> Result<Name> {
@@ -595,7 +645,7 @@ fn check_row(row: &ImportRow) -> Result<()> {
 impl Importer<'_> {
     fn row(&mut self, w: &mut dyn CampaignWrite, row: &ImportRow) -> Result<()> {
         check_row(row)?;
-        let Some(leaf) = self.area_chain(w, &row.area, None)? else {
+        let Some((root, leaf)) = self.row_areas(w, &row.area)? else {
             return Err(Error::invalid("expected a constituency, found none"));
         };
 
@@ -614,7 +664,11 @@ impl Importer<'_> {
                     return Err(Error::invalid("expected an order from 1, found 0"));
                 }
                 let list = self.list(w, leaf, *panel, short_label, label, nuance, &row.location)?;
-                let (section, implicit) = self.section(w, list, leaf, section.as_ref())?;
+                let SectionState {
+                    id: section,
+                    implicit,
+                    constituency: section_constituency,
+                } = self.section(w, list, leaf, section.as_ref())?;
                 let state = self.list_states.entry(list).or_default();
                 state.implicit = implicit;
                 let head = match head_of_list {
@@ -632,9 +686,8 @@ impl Importer<'_> {
                         )));
                     }
                 }
-                self.list_areas.insert(leaf);
+                self.list_areas.insert(leaf, root);
 
-                let section_constituency = w.section(section)?.constituency;
                 let key = SeatKey::List {
                     section,
                     order: *order,
@@ -735,12 +788,15 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// The constituencies of a chain of areas, found or created: the first
+    /// and the last; `None` for an empty chain.
     fn area_chain(
         &mut self,
         w: &mut dyn CampaignWrite,
         chain: &[AreaSpec],
         mut parent: Option<ConstituencyId>,
-    ) -> Result<Option<ConstituencyId>> {
+    ) -> Result<Option<(ConstituencyId, ConstituencyId)>> {
+        let mut first = None;
         for area in chain {
             let key = (parent, area.kind, area.code.clone());
             let id = match self.areas.get(&key) {
@@ -751,9 +807,37 @@ impl Importer<'_> {
                     id
                 }
             };
+            first.get_or_insert(id);
             parent = Some(id);
         }
-        Ok(parent)
+        Ok(first.zip(parent))
+    }
+
+    /// The constituencies of a row's chain: the first and the last. Rows
+    /// come grouped by constituency, so the last row's chain is kept.
+    fn row_areas(
+        &mut self,
+        w: &mut dyn CampaignWrite,
+        chain: &[AreaSpec],
+    ) -> Result<Option<(ConstituencyId, ConstituencyId)>> {
+        if let Some((codes, found)) = &self.last_chain {
+            let same = codes.len() == chain.len()
+                && codes.iter().zip(chain).all(|((kind, code, name), area)| {
+                    *kind == area.kind && *code == area.code && *name == area.name
+                });
+            if same {
+                return Ok(Some(*found));
+            }
+        }
+        let found = self.area_chain(w, chain, None)?;
+        self.last_chain = found.map(|found| {
+            let codes = chain
+                .iter()
+                .map(|area| (area.kind, area.code.clone(), area.name.clone()))
+                .collect();
+            (codes, found)
+        });
+        Ok(found)
     }
 
     fn area(
@@ -763,7 +847,12 @@ impl Importer<'_> {
         parent: Option<ConstituencyId>,
     ) -> Result<ConstituencyId> {
         let wanted_name = name(&area.name, "the constituency's name")?;
-        if let Some(existing) = w.constituency_by_code(self.election, area.kind, &area.code)? {
+        let existing = if self.fresh_election {
+            None
+        } else {
+            w.constituency_by_code(self.election, area.kind, &area.code)?
+        };
+        if let Some(existing) = existing {
             if existing.parent != parent && existing.parent.is_some() && parent.is_some() {
                 return Err(Error::invalid(format!(
                     "the {} `{}` is given under two different constituencies",
@@ -827,7 +916,13 @@ impl Importer<'_> {
             label: label.to_string(),
             ..key.clone()
         };
-        let id = match w.list_by_key(&lookup)? {
+        let existing = if self.fresh_round {
+            None
+        } else {
+            w.list_by_key(&lookup)?
+        };
+        let created = existing.is_none();
+        let id = match existing {
             Some(existing) => {
                 let updated = CandidateList {
                     short_label,
@@ -860,6 +955,7 @@ impl Importer<'_> {
             id,
             ListState {
                 first_line: location.clone(),
+                created,
                 ..ListState::default()
             },
         );
@@ -873,27 +969,32 @@ impl Importer<'_> {
         list: ListId,
         list_area: ConstituencyId,
         spec: Option<&AreaSpec>,
-    ) -> Result<(SectionId, bool)> {
+    ) -> Result<SectionState> {
         let code = spec.map(|s| s.code.clone()).unwrap_or_default();
         let implicit = spec.is_none();
-        if let Some((id, was_implicit)) = self.sections.get(&(list, code.clone())) {
-            if *was_implicit != implicit {
+        if let Some(state) = self.sections.get(&(list, code.clone())) {
+            if state.implicit != implicit {
                 return Err(Error::invalid(
                     "the list has lines with a section and lines without",
                 ));
             }
-            return Ok((*id, implicit));
+            return Ok(*state);
         }
 
         let constituency = match spec {
             Some(area) if area.code.is_empty() => list_area,
             Some(area) => match self.area_chain(w, std::slice::from_ref(area), Some(list_area))? {
-                Some(id) => id,
+                Some((_, id)) => id,
                 None => list_area,
             },
             None => list_area,
         };
-        let existing = w.sections(list)?.into_iter().find(|s| s.code == code);
+        let list_created = self.list_states.get(&list).is_some_and(|s| s.created);
+        let existing = if list_created {
+            None
+        } else {
+            w.sections(list)?.into_iter().find(|s| s.code == code)
+        };
         let id = match existing {
             Some(existing) => {
                 let updated = Section {
@@ -915,14 +1016,20 @@ impl Importer<'_> {
                     implicit,
                 };
                 w.put_section(&section)?;
+                self.created_sections.insert(section.id, IdSet::default());
                 section.id
             }
         };
-        self.sections.insert((list, code), (id, implicit));
+        let state = SectionState {
+            id,
+            implicit,
+            constituency,
+        };
+        self.sections.insert((list, code), state);
         if !implicit {
             self.summary.sections += 1;
         }
-        Ok((id, implicit))
+        Ok(state)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -958,15 +1065,24 @@ impl Importer<'_> {
             )));
         }
 
-        let existing = w.candidacy_at(&key)?;
+        let created_section = match key {
+            SeatKey::List { section, order } => self
+                .created_sections
+                .get(&section)
+                .map(|orders| (section, order, orders.contains(i64::from(order)))),
+            _ => None,
+        };
+        let existing = match created_section {
+            Some((_, order, true)) => return Err(two_at_order(order)),
+            Some((_, _, false)) => None,
+            None => w.candidacy_at(&key)?,
+        };
         if let Some(existing) = &existing {
             if self.seen_candidacies.contains(existing.id.get()) {
-                return Err(Error::invalid(match key {
-                    SeatKey::List { order, .. } => {
-                        format!("two candidates at order {order} of the same list section")
-                    }
-                    _ => "two candidates at the same seat".to_string(),
-                }));
+                return Err(match key {
+                    SeatKey::List { order, .. } => two_at_order(order),
+                    _ => Error::invalid("two candidates at the same seat"),
+                });
             }
         }
 
@@ -1036,6 +1152,11 @@ impl Importer<'_> {
             }
         }
         self.seen_candidacies.insert(id.get());
+        if let Some((section, order, _)) = created_section {
+            if let Some(orders) = self.created_sections.get_mut(&section) {
+                orders.insert(i64::from(order));
+            }
+        }
         if self.seen_persons.insert(person.get()) {
             self.summary.persons += 1;
         }
@@ -1283,6 +1404,12 @@ impl Importer<'_> {
 
     /// Marks withdrawn the candidacies of this round that stand where the
     /// file's lists and seats stand, but are not in the file.
+    ///
+    /// Only the lists that were there before the import are looked at:
+    /// those it created hold the file's candidacies only. A few lists are
+    /// read one by one; many (a national file imported again) are read by
+    /// the top constituencies of their chains, a few large reads instead of
+    /// one per list.
     fn withdraw_missing(&mut self, w: &mut dyn CampaignWrite) -> Result<()> {
         let base = Scope {
             election: Some(self.election),
@@ -1292,26 +1419,45 @@ impl Importer<'_> {
             ..Scope::default()
         };
         let mut scopes = Vec::new();
-        if !self.list_areas.is_empty() {
+        let mut checked = HashSet::new();
+        if !self.list_areas.is_empty() && !self.fresh_round {
             for list in w.lists(self.election)? {
-                if list.round == self.options.round && self.list_areas.contains(&list.constituency)
+                let created = self.list_states.get(&list.id).is_some_and(|s| s.created);
+                if list.round == self.options.round
+                    && self.list_areas.contains_key(&list.constituency)
+                    && !created
                 {
-                    scopes.push(base.clone().with_list(list.id));
+                    checked.insert(list.id);
                 }
+            }
+            if checked.len() <= LISTS_READ_ONE_BY_ONE {
+                let mut lists: Vec<_> = checked.iter().copied().collect();
+                lists.sort();
+                scopes.extend(lists.into_iter().map(|list| base.clone().with_list(list)));
+            } else {
+                let mut roots: Vec<_> = self.list_areas.values().copied().collect();
+                roots.sort();
+                roots.dedup();
+                scopes.extend(roots.into_iter().map(|k| base.clone().with_constituency(k)));
             }
         }
         let mut areas: Vec<_> = self.seat_areas.iter().copied().collect();
         areas.sort();
+        let lists_read = scopes.len();
         for area in areas {
             scopes.push(base.clone().with_constituency(area));
         }
 
-        for scope in scopes {
-            for c in w.candidacies(&scope)? {
+        for (index, scope) in scopes.iter().enumerate() {
+            for c in w.candidacies(scope)? {
                 if self.seen_candidacies.contains(c.id.get()) {
                     continue;
                 }
-                if scope.list.is_none() && c.list().is_some() {
+                let wanted = match c.list() {
+                    Some(list) => index < lists_read && checked.contains(&list),
+                    None => index >= lists_read,
+                };
+                if !wanted {
                     continue;
                 }
                 let after = Candidacy {
@@ -1331,6 +1477,7 @@ impl Importer<'_> {
                     Some(&after),
                     None,
                 )?;
+                self.seen_candidacies.insert(c.id.get());
                 self.summary.withdrawn += 1;
             }
         }

@@ -1387,6 +1387,102 @@ pub fn corrected_file_updates_in_place<S: Store>(make: impl Fn() -> S) {
     assert!(!ok(c.store().read_with(|r| r.candidacy(gone.id))).withdrawn);
 }
 
+/// Municipal rows: `communes` communes of one list of `size` candidates.
+fn municipal_rows(communes: u32, size: u32) -> Vec<ImportRow> {
+    let mut rows = Vec::new();
+    for commune in 1..=communes {
+        for order in 1..=size {
+            rows.push(ImportRow {
+                location: Location::file("municipales.csv").line(rows.len() as u64 + 2),
+                area: vec![
+                    AreaSpec {
+                        kind: ConstituencyKind::Departement,
+                        code: format!("{:02}", 1 + commune % 3),
+                        name: format!("Département {}", 1 + commune % 3),
+                    },
+                    AreaSpec {
+                        kind: ConstituencyKind::Commune,
+                        code: format!("{commune:05}"),
+                        name: format!("Commune {commune}"),
+                    },
+                ],
+                candidate: CandidateSpec {
+                    surname: format!("NOM-{commune}"),
+                    first_name: Some(format!("Prénom-{order}")),
+                    sex: None,
+                    birth_date: None,
+                    profession: None,
+                    nationality: None,
+                    outgoing: false,
+                },
+                seat: SeatSpec::List {
+                    panel: Some(1),
+                    short_label: None,
+                    label: format!("Liste de la commune {commune}"),
+                    nuance: None,
+                    section: None,
+                    order,
+                    head_of_list: Some(order == 1),
+                    community_council: false,
+                },
+                raw: Vec::new(),
+            });
+        }
+    }
+    rows
+}
+
+/// A national file imported again (more lists than are read one by one)
+/// keeps every candidacy, and withdraws those that left it, a whole list
+/// too; a new list cannot hold two candidates at one order.
+pub fn national_file_imported_again<S: Store>(make: impl Fn() -> S) {
+    let campaign = Campaign::new(make());
+    let options = ImportOptions::new("Municipales 2026", ElectionKind::Municipales);
+    // A second list in the first commune.
+    let second: Vec<ImportRow> = municipal_rows(1, 3)
+        .into_iter()
+        .map(|mut row| {
+            row.candidate.surname = "AUTRE".into();
+            if let SeatSpec::List { panel, label, .. } = &mut row.seat {
+                *panel = Some(2);
+                *label = "Seconde liste".into();
+            }
+            row
+        })
+        .collect();
+    let file = || {
+        municipal_rows(80, 3)
+            .into_iter()
+            .chain(second.clone())
+            .collect()
+    };
+    let first = fixtures::import(&campaign, file(), &options);
+    assert_eq!((first.created, first.lists), (243, 81));
+
+    let again = fixtures::import(&campaign, file(), &options);
+    assert!(again.is_unchanged(), "{again:?}");
+
+    // One candidate and the second list leave the file.
+    let mut rows = municipal_rows(80, 3);
+    rows.remove(4);
+    let corrected = fixtures::import(&campaign, rows, &options);
+    assert_eq!((corrected.withdrawn, corrected.unchanged), (4, 239));
+
+    let mut twice = municipal_rows(1, 2);
+    for row in &mut twice {
+        row.area[1].code = "99999".into();
+        if let SeatSpec::List { order, .. } = &mut row.seat {
+            *order = 1;
+        }
+    }
+    let mut iter = twice.into_iter().map(Ok);
+    let refused = campaign.import(&mut iter, &options, &mut |_, _| Ok(()));
+    assert!(
+        matches!(&refused, Err(Error::InvalidInput { .. })),
+        "two candidates at one order of a new list: {refused:?}"
+    );
+}
+
 /// A second-round file becomes round 2 of the same election, with the same
 /// persons.
 pub fn second_round_links_persons<S: Store>(make: impl Fn() -> S) {

@@ -40,6 +40,7 @@ macro_rules! conformance_tests {
             queries_match_the_oracle,
             import_is_idempotent,
             corrected_file_updates_in_place,
+            national_file_imported_again,
             second_round_links_persons,
             one_person_may_stand_on_two_lists,
             ambiguous_persons_are_reported,
