@@ -240,7 +240,13 @@ fn normalise_email(raw: &str) -> Result<String> {
     if let Err(reason) = check_domain(&domain) {
         return fail(&reason);
     }
-    Ok(format!("{local}@{domain}"))
+    // Lower case can be longer than the original (`Ⱥ` is 2 bytes, `ⱥ` 3):
+    // what is stored must pass this check again when it is read back.
+    let value = format!("{local}@{domain}");
+    if value.len() > 254 {
+        return fail("longer than 254 characters");
+    }
+    Ok(value)
 }
 
 fn check_domain(domain: &str) -> std::result::Result<(), String> {
@@ -289,7 +295,13 @@ fn normalise_url(raw: &str) -> Result<String> {
     if !url.username().is_empty() || url.password().is_some() {
         return fail("it holds a user name or password");
     }
-    Ok(url.to_string())
+    // Percent-encoding makes the URL longer than the text given: what is
+    // stored must pass this check again when it is read back.
+    let value = url.to_string();
+    if value.len() > 2000 {
+        return fail("longer than 2000 characters once encoded");
+    }
+    Ok(value)
 }
 
 fn normalise_phone(raw: &str) -> Result<String> {
