@@ -6,7 +6,8 @@ use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
 use std::path::Path;
 
 use candidats_core::{
-    AreaSpec, CandidateSpec, Error, ImportRow, Location, Nuance, Result, RowError, SeatSpec, Sex,
+    AreaSpec, CandidateSpec, Error, ImportRow, Location, Name, Nuance, Result, RowError, SeatSpec,
+    Sex,
 };
 use chrono::NaiveDate;
 
@@ -328,6 +329,9 @@ impl<R: Read> CandidateReader<R> {
             );
             return Err(fail(extra, message, fields));
         }
+        if let Some((index, message)) = self.unfit_field(&fields) {
+            return Err(fail(index, message, fields));
+        }
 
         let line = Line {
             fields: &fields,
@@ -372,6 +376,36 @@ impl<R: Read> CandidateReader<R> {
                 recoverable: true,
             }),
         }
+    }
+
+    /// The first field the layout reads that no record can hold: one with a
+    /// control character (a NUL byte, a line break inside quotes), or longer
+    /// than any name, so that the error names its column.
+    fn unfit_field(&self, fields: &[String]) -> Option<(usize, String)> {
+        let mut used: Vec<usize> = self.columns.values().copied().collect();
+        used.sort_unstable();
+        used.into_iter().find_map(|index| {
+            let text = fields.get(index)?.trim();
+            if let Some(c) = text.chars().find(|c| c.is_control()) {
+                return Some((
+                    index,
+                    format!(
+                        "expected a value without control characters, found U+{:04X}",
+                        c as u32
+                    ),
+                ));
+            }
+            (text.len() > Name::MAX_LEN).then(|| {
+                (
+                    index,
+                    format!(
+                        "expected a value of at most {} bytes, found {} bytes",
+                        Name::MAX_LEN,
+                        text.len()
+                    ),
+                )
+            })
+        })
     }
 
     fn field_location(&self, at: &Location, index: usize) -> Location {
