@@ -210,7 +210,7 @@ async fn public_pages_answer_everyone() {
     visitor
         .get("/signatories")
         .await
-        .assert(StatusCode::OK, "0 candidat a signé");
+        .assert(StatusCode::OK, "Aucun candidat n'a encore signé");
     visitor
         .get("/login")
         .await
