@@ -72,10 +72,7 @@ fn a_version_1_file_opens_upgrades_and_keeps_its_data() {
     let election = election.expect("the election");
     assert_eq!(election.rounds().len(), 2);
     assert_eq!(candidacy.seat.order(), Some(1));
-    assert_eq!(
-        candidacy.profession.as_deref(),
-        Some("Enseignante")
-    );
+    assert_eq!(candidacy.profession.as_deref(), Some("Enseignante"));
     assert!(candidacy.roles.contains(Role::HeadOfList));
     assert_eq!(details.len(), 1);
     assert_eq!(details[0].point.value(), "marie@example.org");
