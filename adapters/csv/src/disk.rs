@@ -6,6 +6,9 @@
 //! the store finishes a `.committed/` left by a crash and deletes a
 //! `.staging/` (see the crate documentation).
 //!
+//! A file to be replaced that may not be written (made read-only) stops the
+//! write before anything is prepared.
+//!
 //! Every operation that changes the disk goes through [`Disk::step`], which
 //! counts them and can be told to fail from the N-th on, to test what a
 //! crash at each point leaves behind.
@@ -143,6 +146,9 @@ impl Disk {
     }
 
     fn prepare(&mut self, staging: &Path, files: &[(&str, String)]) -> Result<()> {
+        for (name, _) in files {
+            writable(&self.dir.join(name))?;
+        }
         if staging.exists() {
             self.remove_dir_all(staging)?;
         }
@@ -200,6 +206,17 @@ impl Disk {
             work = true;
         }
         Ok(work)
+    }
+}
+
+/// Fails when `path` exists and may not be written: a file made read-only
+/// must stop the write before its commit point, and not when its new
+/// version is moved over it, after the commit point.
+fn writable(path: &Path) -> Result<()> {
+    match fs::OpenOptions::new().append(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(Error::io("write", path.display(), error)),
     }
 }
 

@@ -89,6 +89,10 @@
 //! after it, never a mix of old and new files. The memory state changes
 //! only when the write is committed.
 //!
+//! A file to be replaced that may not be written (made read-only, or on a
+//! read-only file system) fails the write before step 1: nothing changes,
+//! and the error names the file.
+//!
 //! If step 2 fails after the rename (the folder cannot be synced), the
 //! store cannot know whether the write will survive a crash: it reports
 //! the error and refuses further writes until reopened. If step 3 fails,
