@@ -58,6 +58,16 @@
 //!   member, 8 single seat, 16 pair member, 32 substitute.
 //! - A marathon's goal and a proposal's change are JSON, as are the
 //!   `before` and `after` of audit entries.
+//! - Each candidacy row also keeps where its campaign stands: `actions`
+//!   (how many contact actions it has), `last_contact`, `usable_detail`
+//!   (its person has a contact detail neither bounced nor obsolete) and
+//!   `answer` (its person's latest pledge answer). Triggers on
+//!   `contact_action`, `contact_detail` and `pledge_answer` keep them up
+//!   to date, whoever writes; the library sets them when it inserts a
+//!   candidacy. Reports read them instead of the actions, and each work
+//!   queue is read in order from its own partial index
+//!   (`candidacy_to_collect`, `candidacy_to_contact`,
+//!   `candidacy_to_follow_up`).
 //! - Foreign keys are enforced; unique keys are: an election's name; a
 //!   constituency's election, kind and code; a section's list and code; a
 //!   candidacy's seat (section and order; or election, round,
@@ -93,21 +103,26 @@
 //!   write-ahead log until the next write after it finishes.
 //! - A read in an in-memory store waits for a running write: an in-memory
 //!   database has a single connection.
-//! - The collectors' queue (candidacies without a contact detail) holds
-//!   most of a campaign at first, and taking from it reads every candidacy
-//!   of the scope to rank them: on a national municipal election, give the
-//!   queue a narrower scope (an election and a département) to keep each
-//!   take short.
+//! - A report over a period (`from`, `until`) or about one pledge cannot
+//!   use the state each candidacy keeps, which covers all time and every
+//!   pledge: it counts the actions and answers themselves, one candidacy
+//!   with activity at a time, which takes seconds on a national municipal
+//!   election.
+//! - A work queue over a narrow scope (a list, a commune) is read from the
+//!   queue's index, in queue order, skipping the candidacies of other
+//!   scopes: the narrower the scope, the more it skips.
 //!
 //! # Imports
 //!
 //! An import is one transaction. Records new in it are written with plain
 //! `INSERT`s, the statements are prepared once, and the sections read at
-//! every line are kept for the transaction; the cost left is SQLite's own
-//! work on the tables and their indexes (two rows, four index entries and
-//! five foreign-key checks per candidate). The `import_rate` example
-//! measures it on a generated file:
-//! `cargo run --release -p candidats-sqlite --example import_rate -- 100000`.
+//! every line are kept for the transaction; a candidacy of a person new in
+//! the transaction is inserted without reading their contact details and
+//! answers. The cost left is SQLite's own work on the tables and their
+//! indexes (two rows, four index entries and five foreign-key checks per
+//! candidate). The benchmarks of the facade's `bench` example measure it
+//! on a national file, next to the `sqlite3` shell's `.import`:
+//! `cargo run --release --example bench -- --only import`.
 #![deny(missing_docs)]
 
 mod codec;
@@ -183,11 +198,24 @@ impl SqliteStore {
     /// # Errors
     ///
     /// [`Error::Backend`] when the file cannot be opened or created, or is
-    /// not a SQLite database; [`Error::Unsupported`] when a newer version
-    /// of the library wrote it; [`Error::InvalidInput`] when it is a SQLite
-    /// database that this library did not create.
+    /// not a SQLite database; when the file, or its folder (where SQLite
+    /// keeps its journal), is read-only, the message says so.
+    /// [`Error::Unsupported`] when a newer version of the library wrote it;
+    /// [`Error::InvalidInput`] when it is a SQLite database that this
+    /// library did not create.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
         let path = path.as_ref().to_path_buf();
+        SqliteStore::open_writer(&path).map_err(|error| match read_only(&path) {
+            Some(reason) => Error::backend(
+                format!("SQLite store: cannot open `{}`: {reason}", path.display()),
+                error,
+            ),
+            None => error,
+        })
+    }
+
+    fn open_writer(path: &Path) -> Result<SqliteStore> {
+        let path = path.to_path_buf();
         let describe = format!("`{}`", path.display());
         let conn = Connection::open(&path)
             .map_err(|e| Error::backend(format!("SQLite store: cannot open {describe}"), e))?;
@@ -292,6 +320,44 @@ impl SqliteStore {
             thread::sleep(Duration::from_millis(50 * attempt));
         }
         self.clear_journal.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Why a store's file cannot be written, when it is read-only or in a
+/// read-only folder; `None` when it can, or does not exist.
+fn read_only(path: &Path) -> Option<String> {
+    let refused = |error: &std::io::Error| {
+        matches!(
+            error.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    };
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Err(error) if refused(&error) => return Some(format!("the file is read-only ({error})")),
+        Err(_) => return None,
+        Ok(_) => {}
+    }
+    // SQLite creates its journal beside the file.
+    let mut journal = path.as_os_str().to_owned();
+    journal.push("-wal");
+    let journal = PathBuf::from(journal);
+    if journal.exists() {
+        return None;
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&journal)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&journal);
+            None
+        }
+        Err(error) if refused(&error) => Some(format!(
+            "its folder is read-only, and SQLite must create `{}` there ({error})",
+            journal.display()
+        )),
+        Err(_) => None,
     }
 }
 
