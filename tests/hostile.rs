@@ -107,11 +107,27 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
     windows_1252.splice(at + 2..at + 2, [0xCE, b'T', b'R', b'E']);
 
     vec![
-        ("a line cut after 7 fields", truncated, Expect::Refused(None)),
-        ("a line cut in the middle, without its end", cut, Expect::Refused(None)),
+        (
+            "a line cut after 7 fields",
+            truncated,
+            Expect::Refused(None),
+        ),
+        (
+            "a line cut in the middle, without its end",
+            cut,
+            Expect::Refused(None),
+        ),
         ("two fields too many", extra, Expect::Refused(None)),
-        ("a NUL byte in a name", line_with(7, "LE\0GALL"), Expect::Refused(Some(8))),
-        ("a NUL byte in a first name", line_with(8, "An\0ne"), Expect::Refused(Some(9))),
+        (
+            "a NUL byte in a name",
+            line_with(7, "LE\0GALL"),
+            Expect::Refused(Some(8)),
+        ),
+        (
+            "a NUL byte in a first name",
+            line_with(8, "An\0ne"),
+            Expect::Refused(Some(9)),
+        ),
         (
             "a name of 100,000 characters",
             line_with(7, &long),
@@ -122,8 +138,16 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Expect)> {
             line_with(11, &long),
             Expect::Refused(Some(12)),
         ),
-        ("a NUL byte in a profession", line_with(11, "Avo\0cate"), Expect::Refused(Some(12))),
-        ("a bad date", line_with(9, "31/02/1970"), Expect::Refused(Some(10))),
+        (
+            "a NUL byte in a profession",
+            line_with(11, "Avo\0cate"),
+            Expect::Refused(Some(12)),
+        ),
+        (
+            "a bad date",
+            line_with(9, "31/02/1970"),
+            Expect::Refused(Some(10)),
+        ),
         ("a bad sex", line_with(6, "X"), Expect::Refused(Some(7))),
         ("a bad panel", line_with(4, "-1"), Expect::Refused(Some(5))),
         ("an empty name", line_with(7, ""), Expect::Refused(Some(8))),
@@ -238,12 +262,21 @@ fn hostile_files_are_refused_where_they_break_or_stored_exactly() {
                         message.contains(FILE) && message.contains('4'),
                         "{kind:?}, {what}: the message does not say where: {message}"
                     );
-                    assert_eq!(after, before, "{kind:?}, {what}: a refused file changed the store");
+                    assert_eq!(
+                        after, before,
+                        "{kind:?}, {what}: a refused file changed the store"
+                    );
                 }
                 (Expect::Stored(surname, first_name), Ok(summary)) => {
                     assert_eq!(summary.candidacies, 3, "{kind:?}, {what}");
-                    let stored = ok(c.store().read_with(|r| r.persons_named(surname, Some(first_name))));
-                    assert_eq!(stored.len(), 1, "{kind:?}, {what}: {surname:?} {first_name:?} not found as given");
+                    let stored = ok(c
+                        .store()
+                        .read_with(|r| r.persons_named(surname, Some(first_name))));
+                    assert_eq!(
+                        stored.len(),
+                        1,
+                        "{kind:?}, {what}: {surname:?} {first_name:?} not found as given"
+                    );
                     assert_eq!(stored[0].surname.as_str(), surname);
                     // Everything stored before is still there, unchanged.
                     for record in before.iter().filter(|(kind, _, _)| kind != "audit") {
@@ -266,7 +299,11 @@ fn hostile_files_are_refused_where_they_break_or_stored_exactly() {
             drop(f);
             drop(made.store);
             let reopened = kind.reopen(path).expect("the store opens again");
-            assert_eq!(dump_store(&reopened), dump, "{kind:?}: what was stored reads back");
+            assert_eq!(
+                dump_store(&reopened),
+                dump,
+                "{kind:?}: what was stored reads back"
+            );
         }
     }
 }
@@ -285,20 +322,37 @@ fn hostile_values_come_back_exactly_and_spreadsheets_neutralise_them() {
             let persons = ok(store.read_with(|r| {
                 r.persons_named("=HYPERLINK(\"http://example.org\",\"x\")", Some("Anne"))
             }));
-            assert_eq!(persons.len(), 1, "{kind:?}: the formula reads back as given");
+            assert_eq!(
+                persons.len(),
+                1,
+                "{kind:?}: the formula reads back as given"
+            );
             let details = ok(store.read_with(|r| r.contact_details(None)));
-            let detail = details.iter().find(|d| d.source == "=1+1").expect("the detail");
+            let detail = details
+                .iter()
+                .find(|d| d.source == "=1+1")
+                .expect("the detail");
             assert_eq!(detail.label.as_deref(), Some("\u{202e}privé"));
-            assert_eq!(detail.note.as_deref(), Some("Robert'); DROP TABLE contact_details;--"));
+            assert_eq!(
+                detail.note.as_deref(),
+                Some("Robert'); DROP TABLE contact_details;--")
+            );
             #[cfg(feature = "csv")]
             {
                 use candidats_csv::export::Spreadsheet;
                 let mut out = Vec::new();
-                let query = QueueQuery::new(QueueKind::ToCollect, Scope::default(), chrono::Utc::now());
+                let query =
+                    QueueQuery::new(QueueKind::ToCollect, Scope::default(), chrono::Utc::now());
                 ok(Spreadsheet::FRENCH.queue(&store, &query, &mut out));
                 let text = String::from_utf8(out).expect("UTF-8");
-                assert!(text.contains("'=HYPERLINK"), "{kind:?}: not neutralised:\n{text}");
-                assert!(!text.contains(";=HYPERLINK"), "{kind:?}: a live formula:\n{text}");
+                assert!(
+                    text.contains("'=HYPERLINK"),
+                    "{kind:?}: not neutralised:\n{text}"
+                );
+                assert!(
+                    !text.contains(";=HYPERLINK"),
+                    "{kind:?}: a live formula:\n{text}"
+                );
             }
         }
     }
@@ -345,13 +399,15 @@ fn quoted_fields_keep_separators_and_quotes() {
             .store
             .read_with(|r| r.persons_named("Robert'); DROP TABLE candidacies;--", Some("Anne"))));
         assert_eq!(stored.len(), 1, "{kind:?}");
-        let list = ok(made.store.read_with(|r| r.candidacy_at(&SeatKey::List {
-            section: match ok(r.candidacies_of_person(stored[0].id))[0].seat {
-                Seat::List { section, .. } => section,
-                other => panic!("{other:?}"),
-            },
-            order: 2,
-        })));
+        let list = ok(made.store.read_with(|r| {
+            r.candidacy_at(&SeatKey::List {
+                section: match ok(r.candidacies_of_person(stored[0].id))[0].seat {
+                    Seat::List { section, .. } => section,
+                    other => panic!("{other:?}"),
+                },
+                order: 2,
+            })
+        }));
         assert!(list.is_some(), "{kind:?}");
     }
 }
@@ -376,18 +432,34 @@ fn contact_details_are_refused_with_the_reason() {
         (Channel::Email, "marie..dupont@example.org", "dot"),
         (Channel::Email, "marie@example..org", "empty"),
         (Channel::Email, "<marie@example.org>", "not allowed"),
-        (Channel::Email, "marie@example.org, paul@example.org", "not allowed"),
+        (
+            Channel::Email,
+            "marie@example.org, paul@example.org",
+            "not allowed",
+        ),
         (Channel::Website, "javascript:alert(1)", "scheme"),
         (Channel::Website, "JavaScript:alert(1)", "scheme"),
         (Channel::Website, "java\nscript:alert(1)", "scheme"),
-        (Channel::Website, " javascript:alert(document.cookie)", "scheme"),
-        (Channel::WebForm, "data:text/html,<script>alert(1)</script>", "scheme"),
+        (
+            Channel::Website,
+            " javascript:alert(document.cookie)",
+            "scheme",
+        ),
+        (
+            Channel::WebForm,
+            "data:text/html,<script>alert(1)</script>",
+            "scheme",
+        ),
         (Channel::WebForm, "vbscript:msgbox(1)", "scheme"),
         (Channel::WebForm, "file:///etc/passwd", "scheme"),
         (Channel::WebForm, "ftp://example.org", "scheme"),
         (Channel::WebForm, "//example.org/contact", "relative URL"),
         (Channel::WebForm, "example.org/contact", "relative URL"),
-        (Channel::WebForm, "https://user:pass@example.org/", "user name"),
+        (
+            Channel::WebForm,
+            "https://user:pass@example.org/",
+            "user name",
+        ),
         (Channel::Website, &long, "longer than"),
         (Channel::Phone, "06 CALL ME", "letters"),
         (Channel::Phone, "O6 12 34 56 78", "letters"),
@@ -398,9 +470,27 @@ fn contact_details_are_refused_with_the_reason() {
         (Channel::Phone, "٠٦١٢٣٤٥٦٧٨", "character"),
         (Channel::Phone, "06\u{202e}12345678", "character"),
         (Channel::Phone, "+", "8 to 15"),
-        (Channel::Social { network: "mastodon".into() }, "@marie dupont", "handle"),
-        (Channel::Social { network: "mastodon".into() }, "@marie@localhost", "no dot"),
-        (Channel::Social { network: "x".into() }, "javascript:alert(1)", "handle"),
+        (
+            Channel::Social {
+                network: "mastodon".into(),
+            },
+            "@marie dupont",
+            "handle",
+        ),
+        (
+            Channel::Social {
+                network: "mastodon".into(),
+            },
+            "@marie@localhost",
+            "no dot",
+        ),
+        (
+            Channel::Social {
+                network: "x".into(),
+            },
+            "javascript:alert(1)",
+            "handle",
+        ),
         (Channel::Postal, "   ", "nothing"),
         (Channel::Postal, "12 rue\0 des Lilas", "NUL"),
         (Channel::InPerson, "au marché", "contact action"),
@@ -443,7 +533,11 @@ fn details_accepted_at_the_limits_read_back_from_every_store() {
                 continue;
             };
             let again = ContactPoint::new(channel.clone(), point.value());
-            assert_eq!(again.as_ref().ok(), Some(&point), "{channel} {value:?} does not read back: {again:?}");
+            assert_eq!(
+                again.as_ref().ok(),
+                Some(&point),
+                "{channel} {value:?} does not read back: {again:?}"
+            );
             ok(f.campaign.add_contact_detail(
                 f.moderator,
                 NewContactDetail {
@@ -497,9 +591,32 @@ impl Mutator {
     /// formula starters, a long run).
     fn mutate(&mut self, input: &[u8]) -> Vec<u8> {
         const PIECES: &[&[u8]] = &[
-            b";", b",", b"\t", b"\r\n", b"\n", b"\r", b"\"", b"\0", b"\xe9", b"\xc3", b"\xff\xfe",
-            "\u{202e}".as_bytes(), b"=", b"+", b"@", b"-", b"''", b"== ", b"\n== persons.csv\n",
-            b"OUI", b"00", b"999999999999999999999", b"-1", b"{}", b"null", b"@3",
+            b";",
+            b",",
+            b"\t",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b"\"",
+            b"\0",
+            b"\xe9",
+            b"\xc3",
+            b"\xff\xfe",
+            "\u{202e}".as_bytes(),
+            b"=",
+            b"+",
+            b"@",
+            b"-",
+            b"''",
+            b"== ",
+            b"\n== persons.csv\n",
+            b"OUI",
+            b"00",
+            b"999999999999999999999",
+            b"-1",
+            b"{}",
+            b"null",
+            b"@3",
         ];
         let mut out = input.to_vec();
         for _ in 0..1 + self.below(4) {
@@ -552,7 +669,11 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
         .iter()
         .map(|p| std::fs::read(p).expect("a seed"))
         .collect();
-    assert!(seeds.len() >= 3, "{target}: too few seeds in {}", dir.display());
+    assert!(
+        seeds.len() >= 3,
+        "{target}: too few seeds in {}",
+        dir.display()
+    );
     seeds
 }
 

@@ -231,8 +231,8 @@ pub fn csv_store(data: &[u8]) {
             return;
         }
     };
-    let before = all_records(&store)
-        .unwrap_or_else(|e| panic!("a store that opened cannot be read: {e}"));
+    let before =
+        all_records(&store).unwrap_or_else(|e| panic!("a store that opened cannot be read: {e}"));
     let campaign = Campaign::new(store);
     let added = campaign
         .register("Fuzz", None)
