@@ -5,9 +5,10 @@
 //! tree is walked with recursive common table expressions, at most 64
 //! levels deep, as the naive queries do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
 
 use candidats_core::*;
 
@@ -157,7 +158,7 @@ pub(crate) fn candidacies(s: &Session<'_>, scope: &Scope) -> Result<Vec<Candidac
 
 /// What a tally counts for a group of candidacies holding the same roles.
 #[derive(Clone, Copy, Debug, Default)]
-struct Counts {
+pub(crate) struct Counts {
     candidacies: u64,
     contacted: u64,
     contact_actions: u64,
@@ -171,6 +172,17 @@ struct Counts {
 }
 
 impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.candidacies += other.candidacies;
+        self.contacted += other.contacted;
+        self.contact_actions += other.contact_actions;
+        self.signatories += other.signatories;
+        self.declined += other.declined;
+        self.to_follow_up += other.to_follow_up;
+        self.usable += other.usable;
+        self.touched += other.touched;
+    }
+
     fn add_to(&self, tally: &mut Tally, roles: Roles) {
         tally.candidacies += self.candidacies;
         tally.contacted += self.contacted;
@@ -212,6 +224,10 @@ pub(crate) fn tally(
     scope: &Scope,
     group: GroupBy,
 ) -> Result<Vec<(GroupKey, Tally)>> {
+    if scope.from.is_none() && scope.until.is_none() && scope.pledge.is_none() {
+        let cells = s.cells(scope, || cells(s, scope))?;
+        return tally_of_cells(s, scope, group, &cells);
+    }
     let mut f = Filter::default();
     let mut with = With(Vec::new());
     scope_filter(scope, &mut f, &mut with);
@@ -307,6 +323,146 @@ pub(crate) fn tally(
     Ok(groups.into_iter().collect())
 }
 
+/// Candidacies that a tally counts together: the same list, constituency,
+/// nuance and roles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct CellKey {
+    list: Option<i64>,
+    constituency: i64,
+    nuance: Option<String>,
+    roles: u8,
+}
+
+/// The counts of a scope's candidacies by cell, over all time and every
+/// pledge: what every grouping of a tally is added up from.
+pub(crate) type Cells = Vec<(CellKey, Counts)>;
+
+/// Reads a scope's cells in one pass over its candidacies, from the state
+/// each candidacy row keeps (its actions, its person's usable detail and
+/// latest answer). Rows of a list come together, so each cell is added to
+/// the map once per run of rows.
+fn cells(s: &Session<'_>, scope: &Scope) -> Result<Cells> {
+    let mut f = Filter::default();
+    let mut with = With(Vec::new());
+    scope_filter(scope, &mut f, &mut with);
+    let text = format!(
+        "{with}SELECT c.list, c.constituency, c.nuance_code, c.roles, c.actions, \
+         c.usable_detail, c.answer FROM candidacy c WHERE {conditions}",
+        with = with.text(),
+        conditions = f.conditions(),
+    );
+
+    let mut cells: HashMap<CellKey, Counts> = HashMap::new();
+    let mut run: Option<(CellKey, Counts)> = None;
+    s.for_each_row(&text, &f.params, |row| {
+        let list: Option<i64> = row.col(0)?;
+        let constituency: i64 = row.col(1)?;
+        let nuance = match row.get_ref(2) {
+            Ok(ValueRef::Text(bytes)) => Some(bytes),
+            _ => None,
+        };
+        let roles: u8 = row.col(3)?;
+        let same = run.as_ref().is_some_and(|(key, _)| {
+            key.list == list
+                && key.constituency == constituency
+                && key.roles == roles
+                && key.nuance.as_deref().map(str::as_bytes) == nuance
+        });
+        if !same {
+            let key = CellKey {
+                list,
+                constituency,
+                nuance: nuance.map(|n| String::from_utf8_lossy(n).into_owned()),
+                roles,
+            };
+            if let Some((key, counts)) = run.replace((key, Counts::default())) {
+                cells.entry(key).or_default().add(&counts);
+            }
+        }
+
+        let actions = number(row, 4)?;
+        let usable: bool = row.col(5)?;
+        let answer = match row.get_ref(6) {
+            Ok(ValueRef::Text(bytes)) => Some(bytes),
+            _ => None,
+        };
+        if let Some((_, counts)) = &mut run {
+            let touched = u64::from(actions > 0);
+            counts.candidacies += 1;
+            counts.contacted += touched;
+            counts.contact_actions += actions;
+            counts.signatories += u64::from(answer == Some(b"signed".as_slice()));
+            counts.declined += u64::from(answer == Some(b"declined".as_slice()));
+            counts.to_follow_up += touched * u64::from(answer.is_none());
+            counts.usable += u64::from(usable);
+            counts.touched += touched;
+        }
+        Ok(())
+    })?;
+    if let Some((key, counts)) = run {
+        cells.entry(key).or_default().add(&counts);
+    }
+    Ok(cells.into_iter().collect())
+}
+
+/// A tally added up from a scope's cells.
+fn tally_of_cells(
+    s: &Session<'_>,
+    scope: &Scope,
+    group: GroupBy,
+    cells: &Cells,
+) -> Result<Vec<(GroupKey, Tally)>> {
+    let parents: HashMap<i64, Option<i64>> = match group {
+        GroupBy::Constituency => s
+            .fetch_with("SELECT id, parent FROM constituency", &[], |row| {
+                Ok((row.col::<i64>(0)?, row.col::<Option<i64>>(1)?))
+            })?
+            .into_iter()
+            .collect(),
+        _ => HashMap::new(),
+    };
+    let mut tops: HashMap<i64, Option<i64>> = HashMap::new();
+    let mut top_of = |constituency: i64| -> Option<i64> {
+        *tops.entry(constituency).or_insert_with(|| {
+            let mut chain = vec![constituency];
+            while chain.len() < MAX_DEPTH as usize {
+                match chain.last().and_then(|k| parents.get(k).copied().flatten()) {
+                    Some(parent) => chain.push(parent),
+                    None => break,
+                }
+            }
+            match scope.constituency {
+                Some(k) => match chain.iter().position(|x| *x == k.get()) {
+                    Some(0) => Some(k.get()),
+                    Some(position) => Some(chain[position - 1]),
+                    None => None,
+                },
+                None => chain.last().copied(),
+            }
+        })
+    };
+
+    let mut groups: BTreeMap<GroupKey, Tally> = BTreeMap::new();
+    for (cell, counts) in cells {
+        let key = match group {
+            GroupBy::Total => Some(GroupKey::Total),
+            GroupBy::List => cell.list.map(|l| GroupKey::List(ListId::new(l))),
+            GroupBy::Nuance => cell.nuance.clone().map(GroupKey::Nuance),
+            GroupBy::Constituency => {
+                top_of(cell.constituency).map(|k| GroupKey::Constituency(ConstituencyId::new(k)))
+            }
+        };
+        let Some(key) = key else { continue };
+        let roles = Roles::from_bits(cell.roles)
+            .ok_or_else(|| corrupt("candidacy roles", format!("bad roles {}", cell.roles)))?;
+        counts.add_to(groups.entry(key).or_default(), roles);
+    }
+    if group == GroupBy::Total && groups.is_empty() {
+        groups.insert(GroupKey::Total, Tally::default());
+    }
+    Ok(groups.into_iter().collect())
+}
+
 /// See [`CampaignRead::daily`].
 pub(crate) fn daily(s: &Session<'_>, scope: &Scope) -> Result<Vec<DayTally>> {
     let mut f = Filter::default();
@@ -370,6 +526,12 @@ pub(crate) fn activity(s: &Session<'_>, scope: &Scope) -> Result<Vec<Participant
 
 /// See [`CampaignRead::queue`].
 pub(crate) fn queue(s: &Session<'_>, query: &QueueQuery, limit: usize) -> Result<Vec<CandidacyId>> {
+    let (text, f) = queue_query(query, limit);
+    s.fetch_filtered(&text, &f, |row| Ok(CandidacyId::new(row.col(0)?)))
+}
+
+/// The query of a work queue's first `limit` candidacies.
+fn queue_query(query: &QueueQuery, limit: usize) -> (String, Filter) {
     let scope = query.scope.clone().with_period(None, None);
     let mut f = Filter::default();
     let mut with = With(Vec::new());
@@ -380,35 +542,25 @@ pub(crate) fn queue(s: &Session<'_>, query: &QueueQuery, limit: usize) -> Result
         "NOT EXISTS (SELECT 1 FROM reservation r WHERE r.candidacy = c.id \
          AND r.released_at IS NULL AND r.until > {now})"
     ));
-    let pledge = match scope.pledge {
+    // The conditions read the state each candidacy row keeps, as the
+    // queue's partial index states them, so that the queue is read in
+    // order from its index.
+    match scope.pledge {
         Some(pledge) => {
             let p = f.bind(pledge.get());
-            format!(" AND a.pledge = {p}")
+            f.and(format!(
+                "NOT EXISTS (SELECT 1 FROM pledge_answer a WHERE a.person = c.person \
+                 AND a.pledge = {p})"
+            ));
         }
-        None => String::new(),
-    };
-    f.and(format!(
-        "NOT EXISTS (SELECT 1 FROM pledge_answer a WHERE a.person = c.person{pledge})"
-    ));
-    let usable = format!(
-        "EXISTS (SELECT 1 FROM contact_detail d WHERE d.person = c.person AND d.status IN {USABLE})"
-    );
-    // The queues to contact and to follow up hold only candidacies with a
-    // contact detail or a contact: the `IN` terms let the database start
-    // from those few instead of reading every candidacy.
+        None => f.and("c.answer IS NULL"),
+    }
     match query.kind {
-        QueueKind::ToCollect => f.and(format!("NOT {usable}")),
-        QueueKind::ToContact => f.and(format!(
-            "c.person IN (SELECT d.person FROM contact_detail d WHERE d.person IS NOT NULL \
-             AND d.status IN {USABLE}) AND {usable} \
-             AND NOT EXISTS (SELECT 1 FROM contact_action a WHERE a.candidacy = c.id)"
-        )),
+        QueueKind::ToCollect => f.and("c.usable_detail = 0"),
+        QueueKind::ToContact => f.and("c.usable_detail = 1 AND c.actions = 0"),
         QueueKind::ToFollowUp => {
             let due = f.bind(codec::instant(query.now - query.follow_up_after));
-            f.and(format!(
-                "c.id IN (SELECT a.candidacy FROM contact_action a WHERE a.candidacy IS NOT NULL) \
-                 AND (SELECT max(a.at) FROM contact_action a WHERE a.candidacy = c.id) <= {due}"
-            ));
+            f.and(format!("c.actions > 0 AND c.last_contact <= {due}"));
         }
     }
     let limit = f.bind(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -419,12 +571,12 @@ pub(crate) fn queue(s: &Session<'_>, query: &QueueQuery, limit: usize) -> Result
 
     let text = format!(
         "{with}SELECT c.id FROM candidacy c{clause} ORDER BY \
-         CASE WHEN c.roles & {head_of_list} THEN 0 WHEN c.roles & {head_of_section} THEN 1 \
-         ELSE 2 END, coalesce(c.seat_order, 0), c.id LIMIT {limit}",
+         (CASE WHEN c.roles & {head_of_list} THEN 0 WHEN c.roles & {head_of_section} THEN 1 \
+         ELSE 2 END), coalesce(c.seat_order, 0), c.id LIMIT {limit}",
         with = with.text(),
         clause = f.clause(),
     );
-    s.fetch_filtered(&text, &f, |row| Ok(CandidacyId::new(row.col(0)?)))
+    (text, f)
 }
 
 /// The conditions of a granted responsibility `r` active at `now`.
@@ -527,4 +679,46 @@ pub(crate) fn overlapping(
         columns = responsibility_columns!(),
     );
     s.fetch_filtered(&text, &f, codec::responsibility)
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::{params_from_iter, Connection};
+
+    use super::*;
+    use crate::{configure, schema, Role as ConnectionRole};
+
+    #[test]
+    fn queues_are_read_in_order_from_their_indexes() {
+        let conn = Connection::open_in_memory().expect("a database");
+        configure(&conn, ConnectionRole::Writer).expect("settings");
+        schema::migrate(&conn, "a test database").expect("the schema");
+        let scope = Scope::default().with_election(ElectionId::new(1));
+
+        for (kind, index) in [
+            (QueueKind::ToCollect, "candidacy_to_collect"),
+            (QueueKind::ToContact, "candidacy_to_contact"),
+            (QueueKind::ToFollowUp, "candidacy_to_follow_up"),
+        ] {
+            let query = QueueQuery::new(kind, scope.clone(), Utc::now());
+            let (text, f) = queue_query(&query, 1);
+            let mut statement = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {text}"))
+                .expect("a query plan");
+            let steps: Vec<String> = statement
+                .query_map(params_from_iter(f.params.iter()), |row| row.get(3))
+                .expect("the plan's steps")
+                .collect::<rusqlite::Result<_>>()
+                .expect("the plan");
+
+            assert!(
+                steps.iter().any(|step| step.contains(index)),
+                "{kind} is not read from {index}: {steps:?}"
+            );
+            assert!(
+                !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+                "{kind} is sorted instead of read in order: {steps:?}"
+            );
+        }
+    }
 }

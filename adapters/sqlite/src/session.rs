@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -53,6 +54,15 @@ impl Sequence {
         })
     }
 
+    /// Whether `id` was inserted in this transaction as a new record.
+    fn inserted_here(&self, id: i64) -> bool {
+        self.offset(id).is_some_and(|offset| {
+            self.inserted
+                .get(offset / 64)
+                .is_some_and(|word| word & (1 << (offset % 64)) != 0)
+        })
+    }
+
     fn mark_inserted(&mut self, id: i64) {
         if let Some(offset) = self.offset(id) {
             let word = offset / 64;
@@ -80,6 +90,12 @@ pub(crate) struct Session<'c> {
     /// Whether personal data was erased: the store then clears the journal
     /// once the transaction is committed.
     pub(crate) scrubbed: bool,
+    /// Whether a contact detail or a pledge answer was written in this
+    /// transaction: until then, a person created in it has neither.
+    person_facts_written: bool,
+    /// The cells of the last scope tallied, which the other groupings of
+    /// a report add up again; forgotten at any write.
+    cells: RefCell<Option<(Scope, Rc<queries::Cells>)>>,
 }
 
 const KINDS: usize = RecordKind::ALL.len();
@@ -163,6 +179,14 @@ const PUT_CANDIDACY: &str = "INSERT INTO candidacy (id, person, election, round,
      community_council = excluded.community_council, withdrawn = excluded.withdrawn, \
      profession = excluded.profession";
 
+/// Sets what a candidacy's row keeps of its person's contact details and
+/// pledge answers (the triggers keep it when those change).
+const SET_CANDIDACY_PERSON_STATE: &str = "UPDATE candidacy SET usable_detail = EXISTS \
+     (SELECT 1 FROM contact_detail d WHERE d.person = candidacy.person \
+     AND d.status IN ('unverified', 'confirmed')), answer = (SELECT a.answer \
+     FROM pledge_answer a WHERE a.person = candidacy.person ORDER BY a.date DESC, a.id DESC \
+     LIMIT 1) WHERE id = ?1";
+
 const PUT_PARTICIPANT: &str = "INSERT INTO participant (id, name, email, moderator, \
      registered_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET \
      name = excluded.name, email = excluded.email, moderator = excluded.moderator, \
@@ -238,6 +262,8 @@ impl<'c> Session<'c> {
             sections: RefCell::new(HashMap::new()),
             held: RefCell::new(Vec::new()),
             scrubbed: false,
+            person_facts_written: false,
+            cells: RefCell::new(None),
         }
     }
 
@@ -308,6 +334,41 @@ impl<'c> Session<'c> {
         all_rows(&mut statement, params_from_iter(params.iter()), decode)
     }
 
+    /// Runs `f` on every row of a query built at run time, without
+    /// collecting them.
+    pub(crate) fn for_each_row(
+        &self,
+        text: &str,
+        params: &[Value],
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut statement = self.statement(text)?;
+        let mut rows = statement
+            .query(params_from_iter(params.iter()))
+            .map_err(|e| sql("run a query", e))?;
+        while let Some(row) = rows.next().map_err(|e| sql("read a row", e))? {
+            f(row)?;
+        }
+        Ok(())
+    }
+
+    /// The cells of a scope: those kept from the last tally of the same
+    /// scope in this transaction, or `read`'s.
+    pub(crate) fn cells(
+        &self,
+        scope: &Scope,
+        read: impl FnOnce() -> Result<queries::Cells>,
+    ) -> Result<Rc<queries::Cells>> {
+        if let Some((kept, cells)) = self.cells.borrow().as_ref() {
+            if kept == scope {
+                return Ok(Rc::clone(cells));
+            }
+        }
+        let cells = Rc::new(read()?);
+        *self.cells.borrow_mut() = Some((scope.clone(), Rc::clone(&cells)));
+        Ok(cells)
+    }
+
     /// One record by identifier, or [`Error::NotFound`].
     fn get<T>(
         &self,
@@ -333,6 +394,7 @@ impl<'c> Session<'c> {
         references: &[(RecordKind, Option<i64>)],
         conflict: &dyn Fn(&Session<'c>) -> String,
     ) -> Result<()> {
+        self.cells.replace(None);
         let fresh = self.sequence(kind)?.is_fresh(id);
         let text = match upsert.split_once(" ON CONFLICT") {
             Some((insert, _)) if fresh => insert,
@@ -1384,7 +1446,22 @@ impl CampaignWrite for Session<'_> {
                     None => format!("another candidacy already holds the seat of candidacy {id}"),
                 }
             },
-        )
+        )?;
+
+        // A person created in this transaction has no contact detail and
+        // no answer unless some were written in it: an import of new
+        // candidates skips this.
+        let new_person = self
+            .sequence(RecordKind::Person)?
+            .inserted_here(c.person.get());
+        if new_person && !self.person_facts_written {
+            return Ok(());
+        }
+        self.with_held(SET_CANDIDACY_PERSON_STATE, |statement| {
+            statement.execute([id])
+        })?
+        .map_err(|e| sql(&format!("update the state of candidacy {id}"), e))?;
+        Ok(())
     }
 
     fn put_participant(&mut self, participant: &Participant) -> Result<()> {
@@ -1439,6 +1516,7 @@ impl CampaignWrite for Session<'_> {
     }
 
     fn put_contact_detail(&mut self, detail: &ContactDetail) -> Result<()> {
+        self.person_facts_written = true;
         let id = detail.id.get();
         let [person, list] = codec::owner_columns(detail.owner);
         self.store(
@@ -1469,6 +1547,8 @@ impl CampaignWrite for Session<'_> {
     }
 
     fn delete_contact_detail(&mut self, id: ContactDetailId) -> Result<()> {
+        self.person_facts_written = true;
+        self.cells.replace(None);
         let deleted = self
             .statement("DELETE FROM contact_detail WHERE id = ?1")?
             .execute([id.get()])
@@ -1522,6 +1602,7 @@ impl CampaignWrite for Session<'_> {
     }
 
     fn put_pledge_answer(&mut self, answer: &PledgeAnswer) -> Result<()> {
+        self.person_facts_written = true;
         let id = answer.id.get();
         let [person, list] = codec::subject_columns(answer.subject);
         let (kind, evidence) = match &answer.answer {
@@ -1554,6 +1635,8 @@ impl CampaignWrite for Session<'_> {
     }
 
     fn delete_pledge_answer(&mut self, id: PledgeAnswerId) -> Result<()> {
+        self.person_facts_written = true;
+        self.cells.replace(None);
         let deleted = self
             .statement("DELETE FROM pledge_answer WHERE id = ?1")?
             .execute([id.get()])
