@@ -321,6 +321,9 @@ struct ListState {
     created: bool,
 }
 
+/// An area of a row as the file gives it: kind, code, name.
+type AreaKey = (ConstituencyKind, String, String);
+
 /// A section met in the file.
 #[derive(Clone, Copy)]
 struct SectionState {
@@ -354,12 +357,9 @@ struct Importer<'o> {
     seat_areas: HashSet<ConstituencyId>,
     /// Where the file's lists stand, each with the top of its chain.
     list_areas: HashMap<ConstituencyId, ConstituencyId>,
-    /// The last row's chain of areas (kind, code, name) and its first and
-    /// last constituencies.
-    last_chain: Option<(
-        Vec<(ConstituencyKind, String, String)>,
-        (ConstituencyId, ConstituencyId),
-    )>,
+    /// The last row's chain of areas and its first and last
+    /// constituencies.
+    last_chain: Option<(Vec<AreaKey>, (ConstituencyId, ConstituencyId))>,
     first_round: Option<(ConstituencyId, Vec<(String, Person)>)>,
 }
 
