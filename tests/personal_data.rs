@@ -194,6 +194,7 @@ fn store_files(kind: Kind, path: &std::path::Path) -> Vec<(std::path::PathBuf, V
     }
 }
 
+#[cfg_attr(not(feature = "csv"), allow(unused_mut))]
 fn public_outputs<S: Store>(campaign: &Campaign<S>) -> Vec<(&'static str, String)> {
     let store = campaign.store();
     let mut out = vec![

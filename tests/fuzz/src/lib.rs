@@ -11,6 +11,7 @@
 //! | [`csv_store`] | the files of a CSV store folder to `CsvStore::open` | a refused folder is refused with the file's name; a folder that opens saves and opens again with the same records |
 //! | [`contact_point`] | a channel and a value to `ContactPoint::new` | an accepted value is accepted again as stored (a store can read it back), survives JSON, and has the channel's shape |
 
+#[cfg(feature = "csv")]
 use std::path::PathBuf;
 
 use candidats::import::{CandidateReader, Layout, ReadOptions};
@@ -126,6 +127,7 @@ pub fn layout(data: &[u8]) {
 }
 
 /// The files of a CSV store, each after a line `== NAME`.
+#[cfg(feature = "csv")]
 fn split_files(data: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut rest = data;
@@ -158,6 +160,7 @@ fn split_files(data: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A folder of its own for this process and thread, emptied.
+#[cfg(feature = "csv")]
 fn scratch_folder() -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "candidats-fuzz-{}-{:?}",
@@ -171,6 +174,7 @@ fn scratch_folder() -> PathBuf {
     dir
 }
 
+#[cfg(feature = "csv")]
 fn all_records(store: &dyn Store) -> Result<String> {
     let mut out = String::new();
     store.read(&mut |r| {
@@ -209,6 +213,7 @@ fn all_records(store: &dyn Store) -> Result<String> {
 
 /// Writes the files of a CSV store folder and opens it; a folder that
 /// opens must take a write and open again with the same records.
+#[cfg(feature = "csv")]
 pub fn csv_store(data: &[u8]) {
     let dir = scratch_folder();
     for (name, contents) in split_files(data) {
