@@ -337,25 +337,23 @@ fn read_only(path: &Path) -> Option<String> {
         Err(_) => return None,
         Ok(_) => {}
     }
-    // SQLite creates its journal beside the file.
-    let mut journal = path.as_os_str().to_owned();
-    journal.push("-wal");
-    let journal = PathBuf::from(journal);
-    if journal.exists() {
-        return None;
-    }
+    // SQLite creates its journal beside the file: try a file of another
+    // name there, never the journal itself, which another process may be
+    // creating at this moment.
+    let mut probe = path.as_os_str().to_owned();
+    probe.push(format!("-probe-{}", std::process::id()));
+    let probe = PathBuf::from(probe);
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&journal)
+        .open(&probe)
     {
         Ok(_) => {
-            let _ = std::fs::remove_file(&journal);
+            let _ = std::fs::remove_file(&probe);
             None
         }
         Err(error) if refused(&error) => Some(format!(
-            "its folder is read-only, and SQLite must create `{}` there ({error})",
-            journal.display()
+            "its folder is read-only, and SQLite must create its journal there ({error})"
         )),
         Err(_) => None,
     }
