@@ -445,10 +445,12 @@ fn configure(conn: &Connection, role: Role) -> rusqlite::Result<()> {
                  PRAGMA synchronous = NORMAL;
                  PRAGMA secure_delete = ON;
                  PRAGMA temp_store = MEMORY;
-                 PRAGMA cache_size = -65536;
+                 PRAGMA cache_size = -32768;
                  PRAGMA journal_size_limit = 67108864;",
             )
         }
+        // Readers map the file into memory (up to 1 GiB): a report reads
+        // every candidacy, which would otherwise be copied page by page.
         Role::Reader => {
             conn.busy_timeout(READER_BUSY_TIMEOUT)?;
             conn.execute_batch(
@@ -456,6 +458,7 @@ fn configure(conn: &Connection, role: Role) -> rusqlite::Result<()> {
                  PRAGMA secure_delete = ON;
                  PRAGMA temp_store = MEMORY;
                  PRAGMA cache_size = -16384;
+                 PRAGMA mmap_size = 1073741824;
                  PRAGMA query_only = ON;",
             )
         }

@@ -5,6 +5,7 @@
 //! tree is walked with recursive common table expressions, at most 64
 //! levels deep, as the naive queries do.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -224,9 +225,9 @@ pub(crate) fn tally(
     scope: &Scope,
     group: GroupBy,
 ) -> Result<Vec<(GroupKey, Tally)>> {
-    if scope.from.is_none() && scope.until.is_none() && scope.pledge.is_none() {
-        let cells = s.cells(scope, || cells(s, scope))?;
-        return tally_of_cells(s, scope, group, &cells);
+    if of_all_time(scope) {
+        let facts = s.scope_facts(scope, || scope_facts(s, scope))?;
+        return tally_of_cells(s, scope, group, &facts.cells);
     }
     let mut f = Filter::default();
     let mut with = With(Vec::new());
@@ -333,28 +334,63 @@ pub(crate) struct CellKey {
     roles: u8,
 }
 
-/// The counts of a scope's candidacies by cell, over all time and every
-/// pledge: what every grouping of a tally is added up from.
-pub(crate) type Cells = Vec<(CellKey, Counts)>;
+/// What one pass over a scope's candidacies gathers, over all time and
+/// every pledge: the counts by cell, which every grouping of a tally is
+/// added up from; which candidacies the scope holds; and how many of them
+/// each person whose latest answer is a signature has.
+#[derive(Default)]
+pub(crate) struct ScopeFacts {
+    cells: Vec<(CellKey, Counts)>,
+    members: Vec<u64>,
+    signed: HashMap<i64, u64>,
+}
+
+impl ScopeFacts {
+    fn add_member(&mut self, id: i64) {
+        let Ok(index) = usize::try_from(id) else {
+            return;
+        };
+        if self.members.len() <= index / 64 {
+            self.members.resize(index / 64 + 1, 0);
+        }
+        self.members[index / 64] |= 1 << (index % 64);
+    }
+
+    fn is_member(&self, id: i64) -> bool {
+        usize::try_from(id).is_ok_and(|index| {
+            self.members
+                .get(index / 64)
+                .is_some_and(|word| word & (1 << (index % 64)) != 0)
+        })
+    }
+}
+
+/// Whether a scope's figures can be read from the state candidacy rows
+/// keep: over all time, and every pledge.
+fn of_all_time(scope: &Scope) -> bool {
+    scope.from.is_none() && scope.until.is_none() && scope.pledge.is_none()
+}
 
 /// Reads a scope's cells in one pass over its candidacies, from the state
 /// each candidacy row keeps (its actions, its person's usable detail and
 /// latest answer). Rows of a list come together, so each cell is added to
 /// the map once per run of rows.
-fn cells(s: &Session<'_>, scope: &Scope) -> Result<Cells> {
+fn scope_facts(s: &Session<'_>, scope: &Scope) -> Result<ScopeFacts> {
     let mut f = Filter::default();
     let mut with = With(Vec::new());
     scope_filter(scope, &mut f, &mut with);
     let text = format!(
         "{with}SELECT c.list, c.constituency, c.nuance_code, c.roles, c.actions, \
-         c.usable_detail, c.answer FROM candidacy c WHERE {conditions}",
+         c.usable_detail, c.answer, c.id, c.person FROM candidacy c WHERE {conditions}",
         with = with.text(),
         conditions = f.conditions(),
     );
 
+    let mut facts = ScopeFacts::default();
     let mut cells: HashMap<CellKey, Counts> = HashMap::new();
     let mut run: Option<(CellKey, Counts)> = None;
     s.for_each_row(&text, &f.params, |row| {
+        facts.add_member(row.col(7)?);
         let list: Option<i64> = row.col(0)?;
         let constituency: i64 = row.col(1)?;
         let nuance = match row.get_ref(2) {
@@ -386,12 +422,16 @@ fn cells(s: &Session<'_>, scope: &Scope) -> Result<Cells> {
             Ok(ValueRef::Text(bytes)) => Some(bytes),
             _ => None,
         };
+        let signed = answer == Some(b"signed".as_slice());
+        if signed {
+            *facts.signed.entry(row.col(8)?).or_default() += 1;
+        }
         if let Some((_, counts)) = &mut run {
             let touched = u64::from(actions > 0);
             counts.candidacies += 1;
             counts.contacted += touched;
             counts.contact_actions += actions;
-            counts.signatories += u64::from(answer == Some(b"signed".as_slice()));
+            counts.signatories += u64::from(signed);
             counts.declined += u64::from(answer == Some(b"declined".as_slice()));
             counts.to_follow_up += touched * u64::from(answer.is_none());
             counts.usable += u64::from(usable);
@@ -402,7 +442,8 @@ fn cells(s: &Session<'_>, scope: &Scope) -> Result<Cells> {
     if let Some((key, counts)) = run {
         cells.entry(key).or_default().add(&counts);
     }
-    Ok(cells.into_iter().collect())
+    facts.cells = cells.into_iter().collect();
+    Ok(facts)
 }
 
 /// A tally added up from a scope's cells.
@@ -410,7 +451,7 @@ fn tally_of_cells(
     s: &Session<'_>,
     scope: &Scope,
     group: GroupBy,
-    cells: &Cells,
+    cells: &[(CellKey, Counts)],
 ) -> Result<Vec<(GroupKey, Tally)>> {
     let parents: HashMap<i64, Option<i64>> = match group {
         GroupBy::Constituency => s
@@ -465,6 +506,10 @@ fn tally_of_cells(
 
 /// See [`CampaignRead::daily`].
 pub(crate) fn daily(s: &Session<'_>, scope: &Scope) -> Result<Vec<DayTally>> {
+    if of_all_time(scope) {
+        let facts = s.scope_facts(scope, || scope_facts(s, scope))?;
+        return daily_of_all_time(s, &facts);
+    }
     let mut f = Filter::default();
     let mut with = With(Vec::new());
     scope_filter(scope, &mut f, &mut with);
@@ -499,8 +544,162 @@ pub(crate) fn daily(s: &Session<'_>, scope: &Scope) -> Result<Vec<DayTally>> {
     })
 }
 
+/// The days of a scope over all time: its candidacies' actions read in
+/// the order of their index (by candidacy, then instant), so that each
+/// candidacy's day is counted once as it goes; and the signatures, from
+/// each person's latest answer.
+fn daily_of_all_time(s: &Session<'_>, facts: &ScopeFacts) -> Result<Vec<DayTally>> {
+    let mut days: BTreeMap<[u8; 10], DayTally> = BTreeMap::new();
+    let mut last: Option<(i64, [u8; 10])> = None;
+    s.for_each_row(
+        "SELECT candidacy, at FROM contact_action WHERE candidacy IS NOT NULL \
+         ORDER BY candidacy, at",
+        &[],
+        |row| {
+            let candidacy: i64 = row.col(0)?;
+            if !facts.is_member(candidacy) {
+                return Ok(());
+            }
+            let (key, day) = day_entry(&mut days, row.text(1)?.as_bytes())?;
+            day.contact_actions += 1;
+            if last != Some((candidacy, key)) {
+                day.contacted += 1;
+                last = Some((candidacy, key));
+            }
+            Ok(())
+        },
+    )?;
+
+    let mut latest: Option<(i64, bool, Vec<u8>)> = None;
+    let count_signature = |days: &mut BTreeMap<[u8; 10], DayTally>,
+                           latest: &Option<(i64, bool, Vec<u8>)>|
+     -> Result<()> {
+        if let Some((person, true, date)) = latest {
+            if let Some(count) = facts.signed.get(person) {
+                day_entry(days, date)?.1.signatures += count;
+            }
+        }
+        Ok(())
+    };
+    s.for_each_row(
+        "SELECT person, answer = 'signed', date FROM pledge_answer WHERE person IS NOT NULL \
+         ORDER BY person, date, id",
+        &[],
+        |row| {
+            let person: i64 = row.col(0)?;
+            if latest.as_ref().is_some_and(|(p, _, _)| *p != person) {
+                count_signature(&mut days, &latest)?;
+            }
+            latest = Some((person, row.col(1)?, row.text(2)?.as_bytes().to_vec()));
+            Ok(())
+        },
+    )?;
+    count_signature(&mut days, &latest)?;
+    Ok(days.into_values().collect())
+}
+
+/// The tally of the day an instant or a day (`YYYY-MM-DD...`) falls on,
+/// with its key.
+fn day_entry<'a>(
+    days: &'a mut BTreeMap<[u8; 10], DayTally>,
+    at: &[u8],
+) -> Result<([u8; 10], &'a mut DayTally)> {
+    let key: [u8; 10] = at
+        .get(..10)
+        .and_then(|d| d.try_into().ok())
+        .ok_or_else(|| corrupt("a day of activity", "an instant too short"))?;
+    let tally = match days.entry(key) {
+        Entry::Occupied(entry) => entry.into_mut(),
+        Entry::Vacant(entry) => {
+            let day = codec::parse_day(&String::from_utf8_lossy(&key), "a day of activity")?;
+            entry.insert(DayTally {
+                day,
+                contact_actions: 0,
+                contacted: 0,
+                signatures: 0,
+            })
+        }
+    };
+    Ok((key, tally))
+}
+
+/// The participants' activity on a scope over all time, from one pass over
+/// the contact actions.
+fn activity_of_all_time(s: &Session<'_>, facts: &ScopeFacts) -> Result<Vec<ParticipantTally>> {
+    struct Acc {
+        actions: u64,
+        first: String,
+        last: String,
+    }
+    let mut people: BTreeMap<i64, Acc> = BTreeMap::new();
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    // The whole table in its own order: a condition on `candidacy` would
+    // read it through that column's index, one row lookup per action.
+    s.for_each_row(
+        "SELECT participant, candidacy, at FROM contact_action",
+        &[],
+        |row| {
+            let Some(candidacy) = row.col::<Option<i64>>(1)? else {
+                return Ok(());
+            };
+            if !facts.is_member(candidacy) {
+                return Ok(());
+            }
+            let participant: i64 = row.col(0)?;
+            let at = row.text(2)?;
+            pairs.push((participant, candidacy));
+            match people.get_mut(&participant) {
+                Some(acc) => {
+                    acc.actions += 1;
+                    if at < acc.first.as_str() {
+                        acc.first = at.to_string();
+                    }
+                    if at > acc.last.as_str() {
+                        acc.last = at.to_string();
+                    }
+                }
+                None => {
+                    people.insert(
+                        participant,
+                        Acc {
+                            actions: 1,
+                            first: at.to_string(),
+                            last: at.to_string(),
+                        },
+                    );
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    // Distinct candidacies per participant: sorted, then counted once.
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut candidacies: HashMap<i64, u64> = HashMap::new();
+    for (participant, _) in pairs {
+        *candidacies.entry(participant).or_default() += 1;
+    }
+    people
+        .into_iter()
+        .map(|(participant, acc)| {
+            Ok(ParticipantTally {
+                participant: ParticipantId::new(participant),
+                contact_actions: acc.actions,
+                candidacies: candidacies.get(&participant).copied().unwrap_or(0),
+                first_at: codec::parse_instant(&acc.first, "a participant's activity")?,
+                last_at: codec::parse_instant(&acc.last, "a participant's activity")?,
+            })
+        })
+        .collect()
+}
+
 /// See [`CampaignRead::activity`].
 pub(crate) fn activity(s: &Session<'_>, scope: &Scope) -> Result<Vec<ParticipantTally>> {
+    if of_all_time(scope) {
+        let facts = s.scope_facts(scope, || scope_facts(s, scope))?;
+        return activity_of_all_time(s, &facts);
+    }
     let mut f = Filter::default();
     let mut with = With(Vec::new());
     scope_filter(scope, &mut f, &mut with);

@@ -93,9 +93,10 @@ pub(crate) struct Session<'c> {
     /// Whether a contact detail or a pledge answer was written in this
     /// transaction: until then, a person created in it has neither.
     person_facts_written: bool,
-    /// The cells of the last scope tallied, which the other groupings of
-    /// a report add up again; forgotten at any write.
-    cells: RefCell<Option<(Scope, Rc<queries::Cells>)>>,
+    /// What the last pass over a scope's candidacies gathered, which the
+    /// other queries of a report on the same scope use again; forgotten at
+    /// any write.
+    cells: RefCell<Option<(Scope, Rc<queries::ScopeFacts>)>>,
 }
 
 const KINDS: usize = RecordKind::ALL.len();
@@ -352,13 +353,13 @@ impl<'c> Session<'c> {
         Ok(())
     }
 
-    /// The cells of a scope: those kept from the last tally of the same
-    /// scope in this transaction, or `read`'s.
-    pub(crate) fn cells(
+    /// What a pass over a scope's candidacies gathers: kept from the last
+    /// query of the same scope in this transaction, or `read`'s.
+    pub(crate) fn scope_facts(
         &self,
         scope: &Scope,
-        read: impl FnOnce() -> Result<queries::Cells>,
-    ) -> Result<Rc<queries::Cells>> {
+        read: impl FnOnce() -> Result<queries::ScopeFacts>,
+    ) -> Result<Rc<queries::ScopeFacts>> {
         if let Some((kept, cells)) = self.cells.borrow().as_ref() {
             if kept == scope {
                 return Ok(Rc::clone(cells));
