@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use candidats::import::{CandidateReader, ReadOptions};
-use candidats::{Campaign, Error, ImportOptions, Result, SqliteStore};
+use candidats::import::{import_files, ImportRequest};
+use candidats::{Campaign, Error, Result, SqliteStore};
 
 use crate::measure::{Against, Line, Samples, Unit};
 use crate::{common, Plan, Results};
@@ -53,21 +53,23 @@ pub fn child(store: &Path, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Imports an official file, its layout recognised from its header.
+/// Imports an official file as the library's `import_files` does, its
+/// layout recognised from its header.
 pub fn import_file<S: candidats::Store>(
     campaign: &Campaign<S>,
     file: &Path,
 ) -> Result<candidats::ImportSummary> {
-    let mut reader = CandidateReader::open(file, &ReadOptions::default())?;
-    let layout = reader.layout().clone();
-    let options = ImportOptions {
-        source: file.display().to_string(),
-        ..ImportOptions::new(
-            layout.election().unwrap_or("Municipales 2026"),
-            layout.kind(),
-        )
-    };
-    campaign.import(&mut reader, &options, &mut |_, _| Ok(()))
+    let summaries = import_files(
+        campaign,
+        &[file],
+        &ImportRequest::round(1),
+        &mut |_, _| Ok(()),
+        &mut |_| {},
+    )?;
+    summaries
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::invalid("the import gave no summary"))
 }
 
 /// This process's peak resident memory, from `/proc/self/status`.
