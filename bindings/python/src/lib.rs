@@ -23,6 +23,7 @@
 
 mod campaign;
 mod error;
+mod frame;
 mod import;
 mod records;
 mod scope;

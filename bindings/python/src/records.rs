@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice, PyType};
 use pyo3::{IntoPyObjectExt, PyClass};
 
+use crate::frame::{Column, Frame};
 use crate::scope::Scope;
 
 /// A record class: its attributes, in order, and their values.
@@ -28,6 +29,11 @@ pub(crate) trait Record:
 
     /// The attributes' values as Python objects.
     fn row<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>>;
+
+    /// The columns of a DataFrame of `records`, in the order of
+    /// [`Record::COLUMNS`].
+    fn frame_columns<'py>(records: &[Self], frame: &Frame<'py>)
+        -> PyResult<Vec<Bound<'py, PyAny>>>;
 }
 
 /// Declares a frozen record class with read-only attributes, its
@@ -53,6 +59,13 @@ macro_rules! record {
 
             fn row<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
                 Ok(vec![$( self.$field.clone().into_bound_py_any(py)?, )*])
+            }
+
+            fn frame_columns<'py>(
+                records: &[Self],
+                frame: &Frame<'py>,
+            ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+                Ok(vec![$( Column::column(frame, records.iter().map(|r| &r.$field))?, )*])
             }
         }
 
@@ -101,6 +114,7 @@ trait Rows: Send + Sync {
     fn item<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>>;
     fn row<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Vec<Bound<'py, PyAny>>>;
     fn pick(&self, indices: &[usize]) -> Arc<dyn Rows>;
+    fn frame_columns<'py>(&self, frame: &Frame<'py>) -> PyResult<Vec<Bound<'py, PyAny>>>;
 }
 
 impl<T: Record> Rows for Vec<T> {
@@ -124,6 +138,10 @@ impl<T: Record> Rows for Vec<T> {
             Some(record) => record.row(py),
             None => Err(PyIndexError::new_err("record index out of range")),
         }
+    }
+
+    fn frame_columns<'py>(&self, frame: &Frame<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        T::frame_columns(self, frame)
     }
 
     fn pick(&self, indices: &[usize]) -> Arc<dyn Rows> {
@@ -281,7 +299,11 @@ impl Records {
         Ok(dict)
     }
 
-    /// The records as a `pandas.DataFrame`, one column per attribute.
+    /// The records as a `pandas.DataFrame`, one column per attribute,
+    /// built column by column without creating the record objects:
+    /// numbers are `int64` (`float64` for shares), flags `bool`, numbers
+    /// that may be missing pandas' nullable `Int64`, texts what pandas
+    /// makes of Python strings.
     ///
     /// Raises ImportError when pandas is not installed.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -292,12 +314,20 @@ impl Records {
             import.set_cause(py, Some(error));
             import
         })?;
-        let columns = PyList::new(py, self.rows.columns())?;
+        let frame = Frame::new(pandas.clone())?;
+        let data = PyDict::new(py);
+        for (name, column) in self
+            .rows
+            .columns()
+            .iter()
+            .zip(self.rows.frame_columns(&frame)?)
+        {
+            data.set_item(name, column)?;
+        }
         let kwargs = PyDict::new(py);
-        kwargs.set_item("columns", columns)?;
-        pandas
-            .getattr("DataFrame")?
-            .call((self.to_columns(py)?,), Some(&kwargs))
+        kwargs.set_item("columns", PyList::new(py, self.rows.columns())?)?;
+        kwargs.set_item("copy", false)?;
+        pandas.getattr("DataFrame")?.call((data,), Some(&kwargs))
     }
 }
 

@@ -109,6 +109,26 @@ def test_to_pandas(seeded):
     assert len(empty) == 0 and "status" in empty.columns
 
 
+def test_to_pandas_types_each_column(seeded):
+    pandas = pytest.importorskip("pandas")
+    candidacies = seeded.campaign.candidacies()
+
+    frame = candidacies.to_pandas()
+
+    assert str(frame["id"].dtype) == "int64"
+    assert str(frame["list"].dtype) == "Int64"
+    assert str(frame["withdrawn"].dtype) == "bool"
+    assert pandas.api.types.is_string_dtype(frame["seat"])
+    columns = candidacies.to_columns()
+
+    def missing(value):
+        return not isinstance(value, list) and pandas.isna(value)
+
+    for name in frame.columns:
+        values = [None if missing(value) else value for value in frame[name].tolist()]
+        assert values == columns[name], name
+
+
 def test_to_pandas_without_pandas_says_how_to_get_it(seeded, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
 

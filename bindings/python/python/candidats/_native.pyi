@@ -376,7 +376,13 @@ class Records(Generic[_R]):
     def to_columns(self) -> dict[str, list[Any]]:
         """The records as a dict from attribute name to the list of its values."""
     def to_pandas(self) -> Any:
-        """The records as a pandas.DataFrame; ImportError without pandas."""
+        """The records as a pandas.DataFrame; ImportError without pandas.
+
+        Numbers are int64 (float64 for shares), flags bool, numbers that may
+        be missing pandas' nullable Int64 (missing values are pandas.NA),
+        texts what pandas makes of Python strings (its string dtype, or
+        object); instants are UTC datetimes, and lists stay lists.
+        """
 
 # ----- records ------------------------------------------------------------------------
 # Every record class is frozen, compares by value, and has `to_dict()`.
