@@ -1,6 +1,6 @@
 //! Model checking: random sequences of campaign operations run on a
-//! [`MemoryStore`](crate::MemoryStore) and on another store must give the
-//! same results; and the 2015 campaign, rebuilt from its published figures.
+//! [`MemoryStore`] and on another store must give the same results; and the
+//! 2015 campaign, rebuilt from its published figures.
 
 use std::collections::BTreeMap;
 
