@@ -285,7 +285,13 @@ fn the_example_binaries_fail_with_the_whole_error_chain() {
 fn the_example_binaries_on_the_real_files() {
     let data = repo().join("../shared/data");
     if !data.is_dir() {
-        eprintln!("skipping: ../shared/data not found");
+        // Written to the process's stderr, not through `eprintln!`, so that the
+        // test harness shows it even when the test passes.
+        std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipping the example binaries on the real files: ../shared/data not found\n",
+        )
+        .ok();
         return;
     }
     let file = |name: &str| data.join(name).display().to_string();

@@ -708,7 +708,11 @@ impl Tmpfs {
         match status {
             Ok(s) if s.success() => Some(Tmpfs { dir }),
             _ => {
-                println!("skipping: cannot mount a tmpfs here (root is needed)");
+                std::io::Write::write_all(
+                    &mut std::io::stderr(),
+                    b"skipping the full-disk test: cannot mount a tmpfs here (root is needed)\n",
+                )
+                .ok();
                 None
             }
         }
@@ -934,7 +938,11 @@ fn a_read_only_file_is_reported_and_changes_nothing() {
             _ => path.join("contact_actions.csv"),
         };
         if !immutable(&locked, true) {
-            println!("skipping: chattr +i is not allowed here");
+            std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"skipping the read-only test: chattr +i is not allowed here\n",
+            )
+            .ok();
             return;
         }
 

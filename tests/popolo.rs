@@ -725,7 +725,14 @@ fn the_round_trip_holds_through_sqlite() {
 fn the_legislatives_2024_files_make_the_round_trip() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if !data.exists() {
-        eprintln!("skipping: ../shared/data not found");
+        // Written to the process's stderr, not through `eprintln!`, so that the
+        // test harness shows it even when the test passes.
+        std::io::Write::write_all(
+            &mut std::io::stderr(),
+            "skipping the législatives 2024 Popolo round trip: ../shared/data not found\n"
+                .as_bytes(),
+        )
+        .ok();
         return;
     }
     let campaign = Campaign::new(ok(candidats::open("memory:")));

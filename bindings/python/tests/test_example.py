@@ -8,7 +8,7 @@ import sys
 
 import candidats
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "coverage.py"
+EXAMPLE = pathlib.Path(__file__).resolve().parents[3] / "examples" / "coverage.py"
 
 
 def run(*arguments: str) -> subprocess.CompletedProcess:
