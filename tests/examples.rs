@@ -314,6 +314,19 @@ fn the_example_binaries_on_the_real_files() {
         ),
         (&Value::from(4009), &Value::from(4009), &Value::from(577))
     );
+    let first_again = json_of(&run_example(
+        "import_lists",
+        &["--store", &store, "--json", &t1],
+    ));
+    assert_eq!(
+        (
+            &first_again["created"],
+            &first_again["updated"],
+            &first_again["unchanged"]
+        ),
+        (&Value::from(0), &Value::from(0), &Value::from(8018))
+    );
+
     let second = json_of(&run_example(
         "import_lists",
         &["--store", &store, "--round", "2", "--json", &t2],
@@ -370,6 +383,24 @@ fn the_example_binaries_on_the_real_files() {
     // Persons who stood in both elections are found by name and date of
     // birth.
     assert_eq!(regional["persons_reused"], 1141);
+    let regional_again = json_of(&run_example(
+        "import_lists",
+        &["--store", &store, "--json", &regionales],
+    ));
+    assert_eq!(
+        (
+            &regional_again["created"],
+            &regional_again["updated"],
+            &regional_again["unchanged"],
+            &regional_again["rejected"]
+        ),
+        (
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(19_084),
+            &Value::from(0)
+        )
+    );
 
     let report = json_of(&run_example(
         "report",
@@ -378,4 +409,49 @@ fn the_example_binaries_on_the_real_files() {
     assert_eq!(report["candidacies"], 19_084);
     assert_eq!(report["heads_of_list"]["total"], 155);
     assert_eq!(report["heads_of_section"]["total"], 934);
+}
+
+/// `copy_store` moves a campaign from SQLite to a CSV folder and back: the
+/// report is the same on every copy, and a target that already holds
+/// records is refused.
+#[cfg(feature = "csv")]
+#[test]
+fn the_copy_program_moves_a_campaign_between_stores() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = store_url(dir.path());
+    let folder = format!("csv:{}", dir.path().join("folder").display());
+    let back = format!("sqlite:{}", dir.path().join("back.db").display());
+    json_of(&run_example(
+        "import_lists",
+        &["--store", &source, "--json", SAMPLE],
+    ));
+
+    for (from, to) in [(&source, &folder), (&folder, &back)] {
+        let copied = run_example("copy_store", &["--from", from, "--to", to]);
+        let stdout = String::from_utf8_lossy(&copied.stdout);
+        assert!(
+            copied.status.success(),
+            "{}",
+            String::from_utf8_lossy(&copied.stderr)
+        );
+        assert!(stdout.contains("copied "), "{stdout}");
+    }
+
+    let reports: Vec<Value> = [&source, &folder, &back]
+        .into_iter()
+        .map(|store| {
+            let mut report = json_of(&run_example("report", &["--store", store, "--json"]));
+            // The instant each report was made is the only difference allowed.
+            report["generated_at"] = Value::Null;
+            report
+        })
+        .collect();
+    assert_eq!(reports[0]["candidacies"], 133);
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+
+    let refused = run_example("copy_store", &["--from", &source, "--to", &back]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.starts_with("error: "), "{stderr}");
 }

@@ -1112,13 +1112,36 @@ impl<S: Store> Campaign<S> {
 
     // ----- queues -----------------------------------------------------------
 
-    /// The first `limit` candidacies of a queue, skipping reserved ones.
+    /// The first `limit` candidacies of a queue, skipping reserved ones; the
+    /// follow-up queue holds the candidacies last contacted over 7 days ago
+    /// ([`Campaign::queue_with_delay`] chooses another delay).
     ///
     /// # Errors
     ///
     /// A backend failure.
     pub fn queue(&self, kind: QueueKind, scope: &Scope, limit: usize) -> Result<Vec<Candidacy>> {
-        let query = QueueQuery::new(kind, scope.clone(), self.now());
+        self.queue_with_delay(kind, scope, limit, TakeOptions::default().follow_up_after)
+    }
+
+    /// The first `limit` candidacies of a queue, skipping reserved ones,
+    /// where the follow-up queue holds the candidacies contacted, neither
+    /// signed nor declined, whose last contact is older than
+    /// `follow_up_after`. The other queues do not depend on it.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    pub fn queue_with_delay(
+        &self,
+        kind: QueueKind,
+        scope: &Scope,
+        limit: usize,
+        follow_up_after: Duration,
+    ) -> Result<Vec<Candidacy>> {
+        let query = QueueQuery {
+            follow_up_after,
+            ..QueueQuery::new(kind, scope.clone(), self.now())
+        };
         self.store.read_with(|r| {
             r.queue(&query, limit)?
                 .into_iter()

@@ -241,7 +241,10 @@ pub struct ProgressReport {
     pub roles: BTreeMap<Role, RoleFigures>,
     /// Heads of section never contacted.
     pub heads_of_section_to_contact: u64,
-    /// Contacted candidacies without an answer, to follow up.
+    /// Contacted candidacies without an answer, to follow up: every one of
+    /// them, however recent its last contact (the bilan's "contacted
+    /// non-signatories to follow up"); the follow-up queue holds only those
+    /// whose last contact is older than its delay.
     pub to_follow_up: u64,
     /// Candidacies with no usable contact detail: the collectors' queue.
     pub without_contact_detail: u64,

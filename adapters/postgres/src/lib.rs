@@ -135,6 +135,14 @@
 //!   skips bad lines only skips what it checks itself before writing.
 //! - The write closure runs once: a deadlock or a lost connection makes
 //!   the write fail instead of retrying it.
+//! - Taking from a queue and granting a responsibility each hold one
+//!   advisory lock for the whole campaign while their transaction runs (a
+//!   few milliseconds), not a lock per list or constituency: two volunteers
+//!   taking at the same instant wait for each other even on unrelated
+//!   queues. Contact actions, contact details and reports take no such lock.
+//! - A bulk import keeps the persons and candidacies it creates in memory
+//!   until it writes them with `COPY`, so its memory grows with the size of
+//!   the file.
 //! - With the `tls` feature, the server's certificate is checked against
 //!   the platform's trusted authorities; `sslmode=require` in the URL
 //!   insists on TLS, the default `prefer` falls back to plain text.

@@ -1021,19 +1021,23 @@ impl Campaign {
 
     /// The first `limit` candidacies of a work queue (`to_collect`,
     /// `to_contact`, `to_follow_up`) over a scope, heads of list first,
-    /// then heads of section; reserved candidacies are skipped.
-    #[pyo3(signature = (kind, scope = None, *, limit = 50, **filters))]
+    /// then heads of section; reserved candidacies are skipped. The
+    /// follow-up queue holds the candidacies last contacted longer ago than
+    /// `follow_up_after` (7 days by default).
+    #[pyo3(signature = (kind, scope = None, *, limit = 50, follow_up_after = None, **filters))]
     fn queue(
         &self,
         py: Python<'_>,
         kind: &str,
         scope: Option<&Scope>,
         limit: usize,
+        follow_up_after: Option<Duration>,
         filters: Option<&Bound<'_, PyDict>>,
     ) -> Result<Records> {
         let kind = core::QueueKind::from_name(kind)?;
         let scope = scope_of(scope, filters)?;
-        let candidacies = self.run(py, |c| c.queue(kind, &scope, limit))?;
+        let delay = follow_up_after.unwrap_or(core::TakeOptions::default().follow_up_after);
+        let candidacies = self.run(py, |c| c.queue_with_delay(kind, &scope, limit, delay))?;
         Ok(Records::collect::<Candidacy, _>(&candidacies))
     }
 

@@ -285,6 +285,19 @@ def test_an_empty_queue_gives_none(seeded):
     assert len(campaign.queue("to_contact", election=seeded.election)) == 0
 
 
+def test_the_follow_up_queue_takes_the_delay_asked(seeded):
+    campaign = seeded.campaign
+    target = campaign.queue("to_collect", limit=1)[0]
+    campaign.record_action(seeded.volunteer, "email", "sent", candidacy=target.id)
+
+    seeded.clock.advance(datetime.timedelta(days=2))
+    assert len(campaign.queue("to_follow_up")) == 0
+    day = datetime.timedelta(days=1)
+    assert [c.id for c in campaign.queue("to_follow_up", follow_up_after=day)] == [target.id]
+    seeded.clock.advance(datetime.timedelta(days=6))
+    assert [c.id for c in campaign.queue("to_follow_up")] == [target.id]
+
+
 def test_marathons_report_their_window(seeded):
     campaign = seeded.campaign
     start = seeded.clock.now()

@@ -2302,7 +2302,15 @@ pub fn queues_serve_heads_first<S: Store>(make: impl Fn() -> S) {
     ));
     assert!(ok(c.queue(QueueKind::ToContact, &scope, 100)).is_empty());
     assert!(ok(c.queue(QueueKind::ToFollowUp, &scope, 100)).is_empty());
-    f.clock.advance(Duration::days(8));
+    f.clock.advance(Duration::days(2));
+    let after_a_day = ok(c.queue_with_delay(QueueKind::ToFollowUp, &scope, 100, Duration::days(1)));
+    assert_eq!(
+        after_a_day.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![web.id],
+        "a follow-up delay of one day, two days after the contact"
+    );
+    assert!(ok(c.queue(QueueKind::ToFollowUp, &scope, 100)).is_empty());
+    f.clock.advance(Duration::days(6));
     let follow: Vec<CandidacyId> = ok(c.queue(QueueKind::ToFollowUp, &scope, 100))
         .iter()
         .map(|x| x.id)

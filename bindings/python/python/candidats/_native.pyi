@@ -303,7 +303,13 @@ class Campaign:
 
     # queues and reservations
     def queue(
-        self, kind: QueueKind, scope: Scope | None = None, *, limit: int = 50, **filters: Any
+        self,
+        kind: QueueKind,
+        scope: Scope | None = None,
+        *,
+        limit: int = 50,
+        follow_up_after: datetime.timedelta | None = None,
+        **filters: Any,
     ) -> Records[Candidacy]: ...
     def take_next(
         self,
