@@ -2647,6 +2647,93 @@ pub fn person_export_holds_everything<S: Store>(make: impl Fn() -> S) {
     assert!(export.audit.len() >= 4);
 }
 
+/// A contact marathon's report counts its goal over its window only, and
+/// its participants' contacts per hour over the window's length.
+pub fn marathons_report_their_window<S: Store>(make: impl Fn() -> S) {
+    let f = fixture(make);
+    let c = &f.campaign;
+    let (alice, bob) = (f.volunteers[0], f.volunteers[1]);
+    let goal = Scope::default().with_role(Role::HeadOfSection);
+    let heads = read(c.store(), |r| r.candidacies(&goal));
+    assert!(heads.len() >= 2, "the fixture has heads of section");
+    let before = f.clock.now();
+    ok(c.record_action(
+        alice,
+        NewContactAction::new(heads[0].id, Channel::Email, Outcome::Sent),
+    ));
+    f.clock.advance(Duration::hours(1));
+    let starts_at = f.clock.now();
+    let marathon = ok(c.create_marathon(
+        f.moderator,
+        "Contacthon n°7",
+        Some(7),
+        starts_at,
+        starts_at + Duration::hours(2),
+        goal.clone(),
+    ));
+    assert!(c
+        .create_marathon(
+            alice,
+            "Contacthon n°8",
+            Some(8),
+            starts_at,
+            starts_at,
+            goal.clone()
+        )
+        .is_err());
+
+    f.clock.advance(Duration::minutes(30));
+    for (who, target) in [(alice, heads[1].id), (bob, heads[1].id), (bob, heads[0].id)] {
+        ok(c.record_action(
+            who,
+            NewContactAction {
+                marathon: Some(marathon.id),
+                ..NewContactAction::new(target, Channel::Email, Outcome::Sent)
+            },
+        ));
+    }
+    let member = read(c.store(), |r| {
+        r.candidacies(&Scope::default().with_role(Role::Member))
+    })[0]
+        .id;
+    ok(c.record_action(
+        alice,
+        NewContactAction::new(member, Channel::Phone, Outcome::NoAnswer),
+    ));
+    f.clock.advance(Duration::hours(3));
+    ok(c.record_action(
+        bob,
+        NewContactAction::new(heads[1].id, Channel::Email, Outcome::Sent),
+    ));
+
+    let report = ok(c.marathon_report(marathon.id));
+    assert_eq!(report.candidacies, heads.len() as u64);
+    assert_eq!(
+        report.contact_actions, 3,
+        "only the goal's actions in the window"
+    );
+    assert_eq!(report.contacted, 2);
+    let figures: Vec<(ParticipantId, u64, u64, Option<f64>)> = report
+        .participants
+        .iter()
+        .map(|p| {
+            (
+                p.participant,
+                p.contact_actions,
+                p.candidacies,
+                p.contacts_per_hour,
+            )
+        })
+        .collect();
+    assert_eq!(
+        figures,
+        vec![(alice, 1, 1, Some(0.5)), (bob, 2, 2, Some(1.0))],
+        "contacts per hour over the two hours of the window"
+    );
+    assert!(before < starts_at);
+    assert_eq!(ok(c.report(&goal)).contact_actions, 5);
+}
+
 /// The report counts each role on its own, and limits counts to a period.
 pub fn report_counts_roles_and_periods<S: Store>(make: impl Fn() -> S) {
     let f = fixture(make);

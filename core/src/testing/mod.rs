@@ -61,6 +61,7 @@ macro_rules! conformance_tests {
             templates_render_messages,
             erasure_removes_personal_data,
             person_export_holds_everything,
+            marathons_report_their_window,
             report_counts_roles_and_periods,
             report_rebuilds_the_2015_campaign,
             model_matches_memory,
