@@ -234,8 +234,9 @@ fn print_report(
     limit: usize,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let n = common::count;
-    let share = common::share;
+    // The text is in French, and so are its numbers: `21 456`, `3,4 %`.
+    let n = fr_count;
+    let share = fr_share;
     writeln!(out, "Bilan d'étape — {title}")?;
     writeln!(
         out,
@@ -346,15 +347,29 @@ fn print_report(
     Ok(())
 }
 
-/// "165 sur 171 (96.5 %), dont 25 signataires (14.6 %)".
+/// "165 sur 171 (96,5 %), dont 25 signataires (14,6 %)".
 fn role_figures(f: &RoleFigures) -> String {
     format!(
-        "{} sur {} ({:.1} %), dont {} signataires ({:.1} %)",
-        common::count(f.contacted),
-        common::count(f.total),
-        f.contacted_percent,
-        common::count(f.signatories),
-        candidats::percent(f.signatories, f.total)
+        "{} sur {} ({}), dont {} signataires ({})",
+        fr_count(f.contacted),
+        fr_count(f.total),
+        html::format_percent(f.contacted_percent, Lang::Fr),
+        fr_count(f.signatories),
+        html::format_percent(candidats::percent(f.signatories, f.total), Lang::Fr)
+    )
+}
+
+/// A count as French writes it: `21 456`, with a narrow no-break space.
+fn fr_count(value: u64) -> String {
+    html::format_count(value, Lang::Fr)
+}
+
+/// A count with its share of a whole, in French: `731 (3,4 %)`.
+fn fr_share(part: u64, whole: u64) -> String {
+    format!(
+        "{} ({})",
+        fr_count(part),
+        html::format_percent(candidats::percent(part, whole), Lang::Fr)
     )
 }
 

@@ -96,7 +96,7 @@ fn the_sample_imports_once_and_reports() {
         "{text}"
     );
     assert!(
-        text.contains("candidats sans coordonnées connues         133 (100.0 %)"),
+        text.contains("candidats sans coordonnées connues         133 (100,0\u{202f}%)"),
         "{text}"
     );
     assert!(text.contains("Finistère (29)"), "{text}");
@@ -125,11 +125,13 @@ fn the_sample_imports_once_and_reports() {
     let (figures, text) = report(&["--store", &store]);
     assert_eq!((figures.contacted, figures.contact_actions), (1, 1));
     assert!(
-        text.contains("candidats contactés                        1 (0.8 %)"),
+        text.contains("candidats contactés                        1 (0,8\u{202f}%)"),
         "{text}"
     );
     assert!(
-        text.contains("candidats à un siège contactés             1 sur 133 (0.8 %), dont 0 signataires (0.0 %)"),
+        text.contains(
+            "candidats à un siège contactés             1 sur 133 (0,8\u{202f}%), dont 0 signataires (0,0\u{202f}%)"
+        ),
         "{text}"
     );
     assert!(text.contains("Alice"), "{text}");
