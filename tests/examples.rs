@@ -355,6 +355,26 @@ fn the_example_binaries_on_the_real_files() {
         (&Value::from(0), &Value::from(0), &Value::from(2188))
     );
 
+    // Round 1 again after round 2: the corrections of round 2 stay.
+    let first_after_second = json_of(&run_example(
+        "import_lists",
+        &["--store", &store, "--json", &t1],
+    ));
+    assert_eq!(
+        (
+            &first_after_second["created"],
+            &first_after_second["updated"],
+            &first_after_second["unchanged"],
+            &first_after_second["persons_created"]
+        ),
+        (
+            &Value::from(0),
+            &Value::from(0),
+            &Value::from(8018),
+            &Value::from(0)
+        )
+    );
+
     let regional = json_of(&run_example(
         "import_lists",
         &[

@@ -16,7 +16,9 @@
 //!   second round, a candidate who stood in the first round in the same
 //!   constituency under the same name (with or without accents), or with
 //!   the same date of birth and one of the same names, is that person: the
-//!   Ministry corrects names and dates between the rounds;
+//!   Ministry corrects names and dates between the rounds; a first-round
+//!   file imported again after the second round's leaves those corrections
+//!   (and who stands at each seat) as the second round gave them;
 //! - a candidacy of the same round and constituencies that is no longer in
 //!   the file is marked withdrawn, never deleted.
 //!
@@ -1177,6 +1179,12 @@ impl Importer<'_> {
     /// The person of a candidacy: the one already at the seat when the file
     /// gives the same person (or corrects one of their names), else a known
     /// person matched by the rule, else a new one.
+    ///
+    /// A person at the seat who also stands in a later round of the election
+    /// stays as they are: the later round's file is the Ministry's latest
+    /// word on their name and date of birth, and a file of an earlier round
+    /// imported again neither undoes its corrections nor puts somebody else
+    /// at the seat.
     fn person(
         &mut self,
         w: &mut dyn CampaignWrite,
@@ -1196,6 +1204,10 @@ impl Importer<'_> {
                     ..wanted
                 };
                 let changed = updated != current;
+                // Only a person the file would change is looked up further.
+                if changed && self.stands_later(w, current.id)? {
+                    return Ok((current.id, false));
+                }
                 if changed {
                     w.put_person(&updated)?;
                     audit(
@@ -1212,6 +1224,9 @@ impl Importer<'_> {
                     )?;
                 }
                 return Ok((current.id, changed));
+            }
+            if self.stands_later(w, current.id)? {
+                return Ok((current.id, false));
             }
         }
 
@@ -1290,6 +1305,14 @@ impl Importer<'_> {
             });
         }
         Ok((person.id, true))
+    }
+
+    /// Whether `person` stands in a round of this election later than the
+    /// file's.
+    fn stands_later(&self, w: &dyn CampaignWrite, person: PersonId) -> Result<bool> {
+        Ok(w.candidacies_of_person(person)?
+            .iter()
+            .any(|c| c.election == self.election && c.round > self.options.round))
     }
 
     /// The person who stood in the first round in the same constituency

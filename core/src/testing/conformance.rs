@@ -1530,6 +1530,30 @@ pub fn second_round_links_persons<S: Store>(make: impl Fn() -> S) {
         }
         Ok(())
     }));
+
+    // The first round's file again: the second round's corrections stay,
+    // and nothing changes.
+    let again = fixtures::import(
+        &campaign,
+        fixtures::legislative_rows(1),
+        &fixtures::legislative_options(1),
+    );
+    assert_eq!(
+        (
+            again.created,
+            again.updated,
+            again.withdrawn,
+            again.persons_created
+        ),
+        (0, 0, 0, 0),
+        "{again:?}"
+    );
+    assert!(again.is_unchanged());
+    ok(campaign.store().read_with(|r| {
+        assert_eq!(r.persons_named("CANDIDÂT-011", Some("Jean"))?.len(), 1);
+        assert!(r.persons_named("CANDIDAT-011", Some("Jean"))?.is_empty());
+        Ok(())
+    }));
 }
 
 /// One person on two lists of one file is two candidacies of one person.
