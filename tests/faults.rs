@@ -708,11 +708,10 @@ impl Tmpfs {
         match status {
             Ok(s) if s.success() => Some(Tmpfs { dir }),
             _ => {
-                std::io::Write::write_all(
-                    &mut std::io::stderr(),
-                    b"skipping the full-disk test: cannot mount a tmpfs here (root is needed)\n",
-                )
-                .ok();
+                candidats_core::testing::say_skipped(
+                    "the full-disk test",
+                    "cannot mount a tmpfs here (root is needed)",
+                );
                 None
             }
         }
@@ -938,11 +937,10 @@ fn a_read_only_file_is_reported_and_changes_nothing() {
             _ => path.join("contact_actions.csv"),
         };
         if !immutable(&locked, true) {
-            std::io::Write::write_all(
-                &mut std::io::stderr(),
-                b"skipping the read-only test: chattr +i is not allowed here\n",
-            )
-            .ok();
+            candidats_core::testing::say_skipped(
+                "the read-only test",
+                "chattr +i is not allowed here",
+            );
             return;
         }
 

@@ -725,14 +725,10 @@ fn the_round_trip_holds_through_sqlite() {
 fn the_legislatives_2024_files_make_the_round_trip() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
     if !data.exists() {
-        // Written to the process's stderr, not through `eprintln!`, so that the
-        // test harness shows it even when the test passes.
-        std::io::Write::write_all(
-            &mut std::io::stderr(),
-            "skipping the législatives 2024 Popolo round trip: ../shared/data not found\n"
-                .as_bytes(),
-        )
-        .ok();
+        candidats_core::testing::say_skipped(
+            "the législatives 2024 Popolo round trip",
+            "../shared/data not found",
+        );
         return;
     }
     let campaign = Campaign::new(ok(candidats::open("memory:")));

@@ -142,13 +142,10 @@ impl Browser {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2e_a_volunteer_contacts_a_candidate_in_a_browser() {
     let (Some(chromium), Some(chromedriver)) = (which("chromium"), which("chromedriver")) else {
-        // Written to the process's stderr, not through `eprintln!`, so that the
-        // test harness shows it even when the test passes.
-        std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"skipping the browser test: chromium/chromedriver not installed\n",
-        )
-        .ok();
+        candidats_core::testing::say_skipped(
+            "the browser test",
+            "chromium/chromedriver not installed",
+        );
         return;
     };
     let started = Instant::now();

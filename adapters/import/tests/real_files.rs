@@ -17,13 +17,7 @@ const REGIONALES: &str = "regionales-2021-t1-candidats-derived.csv";
 fn real_file(name: &str) -> Option<PathBuf> {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     if !data.is_dir() {
-        // Written to the process's stderr, not through `eprintln!`, so that the
-        // test harness shows it even when the test passes.
-        std::io::Write::write_all(
-            &mut std::io::stderr(),
-            format!("skipping {name}: ../shared/data not found\n").as_bytes(),
-        )
-        .ok();
+        candidats_core::testing::say_skipped(name, "../shared/data not found");
         return None;
     }
     let path = data.join(name);

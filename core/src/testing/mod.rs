@@ -17,6 +17,16 @@ pub mod fixtures;
 pub mod model;
 pub mod strategies;
 
+/// Says on the test process's standard error that `what` is skipped, and
+/// why. It writes to the stream itself rather than through `eprintln!`,
+/// whose output the test harness keeps back for a test that passes, so the
+/// line shows in every run.
+pub fn say_skipped(what: &str, why: &str) {
+    use std::io::Write as _;
+
+    let _ = writeln!(std::io::stderr(), "skipping {what}: {why}");
+}
+
 /// Expands to one `#[test]` per behaviour of the conformance suite, each
 /// running on a fresh store built by `$make`.
 ///

@@ -38,16 +38,14 @@ impl TestServer {
         static SERVER: std::sync::OnceLock<Option<TestServer>> = std::sync::OnceLock::new();
         let server = SERVER.get_or_init(TestServer::start).as_ref();
         if server.is_none() {
-            // Once per test process, to the process's stderr rather than
-            // through `println!`, so that the harness shows it.
+            // Once per test process.
             static SAID: std::sync::Once = std::sync::Once::new();
             SAID.call_once(|| {
-                std::io::Write::write_all(
-                    &mut std::io::stderr(),
-                    b"skipping the PostgreSQL tests of this program: PostgreSQL not installed \
-                      (looked in /usr/lib/postgresql/*/bin and $CANDIDATS_PG_BIN)\n",
-                )
-                .ok();
+                candidats_core::testing::say_skipped(
+                    "the PostgreSQL tests of this program",
+                    "PostgreSQL not installed (looked in /usr/lib/postgresql/*/bin and \
+                     $CANDIDATS_PG_BIN)",
+                );
             });
         }
         server
